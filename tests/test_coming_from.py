@@ -1,0 +1,95 @@
+"""The README table "Coming from ...": each row's WarmupCosLR arguments reproduce the other schedule."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, CosineAnnealingWarmRestarts, LinearLR, SequentialLR
+
+from conftest import assert_sequence, lr_sequence, two_group_optimizer
+from lightning_warmup import WarmupCosLR
+
+
+def by_group(seen: list[list[float]], group: int) -> list[float]:
+    return [lrs[group] for lrs in seen]
+
+
+def test_pytorch_sequential_linear_then_cosine() -> None:
+    """SequentialLR(LinearLR(start_factor=f, total_iters=W), CosineAnnealingLR(T_max=T-W, eta_min=m), [W])."""
+    warmup, total, factor, eta_min = 30, 400, 0.25, 1e-6
+    reference_optimizer = two_group_optimizer()
+    reference = SequentialLR(
+        reference_optimizer,
+        [LinearLR(reference_optimizer, start_factor=factor, end_factor=1.0, total_iters=warmup),
+         CosineAnnealingLR(reference_optimizer, T_max=total - warmup, eta_min=eta_min)],
+        milestones=[warmup],
+    )
+    expected = lr_sequence(reference, total)  # type: ignore[arg-type]
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(), warmup_steps=warmup, total_steps=total,
+                                   warmup_factor=factor, min_lr=eta_min), total)
+    for group in range(2):
+        # PyTorch's recursive cosine drifts by rounding; 1e-9 still exposes any off-by-one.
+        assert_sequence(by_group(ours, group), lambda t: expected[t][group], rel=1e-9)
+
+
+def test_pytorch_cosine_annealing_warm_restarts() -> None:
+    """CosineAnnealingWarmRestarts(T_0, T_mult, eta_min) = cycle_steps=T_0, cycle_mult=T_mult, no warmup."""
+    t_0, t_mult, eta_min, ticks = 20, 2, 1e-4, 20 + 40 + 80 + 30
+    reference = CosineAnnealingWarmRestarts(two_group_optimizer(), T_0=t_0, T_mult=t_mult, eta_min=eta_min)
+    expected = lr_sequence(reference, ticks)  # type: ignore[arg-type]
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(), cycle_steps=t_0, cycle_mult=t_mult, min_lr=eta_min), ticks)
+    for group in range(2):
+        assert_sequence(by_group(ours, group), lambda t: expected[t][group], rel=1e-12)
+
+
+def test_transformers_get_cosine_schedule_with_warmup() -> None:
+    """transformers' lambda (num_cycles=0.5): warmup from 0, cosine to 0 over the training steps."""
+    num_warmup_steps, num_training_steps = 10, 250
+
+    def transformers_lambda(current_step: int) -> float:
+        if current_step < num_warmup_steps:
+            return float(current_step) / float(max(1, num_warmup_steps))
+        progress = float(current_step - num_warmup_steps) / float(max(1, num_training_steps - num_warmup_steps))
+        return max(0.0, 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress)))
+
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(lr=2e-5, second_lr=1e-4), warmup_steps=num_warmup_steps,
+                                   total_steps=num_training_steps, warmup_factor=0.0), num_training_steps)
+    for group, base in enumerate((2e-5, 1e-4)):
+        assert_sequence(by_group(ours, group), lambda t: base * transformers_lambda(t))
+
+
+def test_timm_cosine_lr_scheduler_with_warmup_prefix() -> None:
+    """timm CosineLRScheduler(t_initial, lr_min, warmup_t, warmup_lr_init, warmup_prefix=True), step_update(t)."""
+    t_initial, lr_min, warmup_t, warmup_lr_init, base = 300, 1e-5, 20, 1e-6, 5e-4
+
+    def timm_lr(t: int) -> float:
+        if t < warmup_t:
+            return warmup_lr_init + t * (base - warmup_lr_init) / warmup_t
+        t = t - warmup_t  # warmup_prefix=True
+        if t >= t_initial:  # cycle_limit=1: past the end
+            return lr_min
+        return lr_min + 0.5 * (base - lr_min) * (1 + math.cos(math.pi * t / t_initial))
+
+    total = warmup_t + t_initial
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(lr=base), lr=base, warmup_steps=warmup_t, total_steps=total,
+                                   warmup_start_lr=warmup_lr_init, min_lr=lr_min), total + 20)
+    for group in range(2):
+        assert_sequence(by_group(ours, group), timm_lr)
+
+
+def test_lightning_bolts_linear_warmup_cosine_annealing() -> None:
+    """Bolts LinearWarmupCosineAnnealingLR(warmup_epochs, max_epochs, warmup_start_lr, eta_min): inclusive warmup."""
+    warmup_epochs, max_epochs, warmup_start_lr, eta_min, base = 5, 60, 1e-4, 1e-6, 1e-2
+
+    def bolts_closed_form(epoch: int) -> float:
+        if epoch < warmup_epochs:
+            return warmup_start_lr + epoch * (base - warmup_start_lr) / max(1, warmup_epochs - 1)
+        return eta_min + 0.5 * (base - eta_min) * (
+            1 + math.cos(math.pi * (epoch - warmup_epochs) / (max_epochs - warmup_epochs)))
+
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(lr=base), lr=base, warmup_steps=warmup_epochs,
+                                   total_steps=max_epochs, warmup_start_lr=warmup_start_lr, min_lr=eta_min,
+                                   warmup_inclusive=True), max_epochs)
+    for group in range(2):
+        assert_sequence(by_group(ours, group), bolts_closed_form)

@@ -1,0 +1,77 @@
+"""Properties over the whole argument space (Hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lightning_warmup.config import ScheduleConfig
+
+lrs = st.floats(min_value=1e-8, max_value=10.0)
+fractions = st.floats(min_value=0.0, max_value=1.0)
+
+
+@st.composite
+def schedules(draw: st.DrawFn, cycles: bool = False) -> tuple[ScheduleConfig, float]:
+    total = draw(st.integers(min_value=1, max_value=5000))
+    warmup = draw(st.integers(min_value=0, max_value=total - 1))
+    peak = draw(lrs)
+    floor = peak * draw(fractions)
+    kwargs = dict(warmup_steps=warmup, total_steps=total, min_lr=floor,
+                  warmup_inclusive=draw(st.booleans()))
+    if draw(st.booleans()):
+        kwargs["warmup_factor"] = draw(fractions)
+    else:
+        kwargs["warmup_start_lr"] = peak * draw(fractions)
+    if cycles:
+        kwargs.update(cycle_steps=draw(st.integers(min_value=warmup + 1, max_value=warmup + 500)),
+                      cycle_mult=draw(st.floats(min_value=1.0, max_value=3.0)),
+                      cycle_decay=draw(st.floats(min_value=0.1, max_value=1.0)),
+                      cycle_warmup=draw(st.booleans()), total_steps=None)
+    return ScheduleConfig(**kwargs), peak
+
+
+@settings(max_examples=200, deadline=None)
+@given(schedules())
+def test_single_cycle_properties(case: tuple[ScheduleConfig, float]) -> None:
+    config, peak = case
+    (curve,) = config.curves([peak])
+    warmup, total, _ = config.lengths()
+    lrs_ = [curve.lr_at(t) for t in range(total + 3)]
+    start = lrs_[0] if warmup else peak
+    low = min(start, curve.floor)
+    for t, lr in enumerate(lrs_):
+        assert math.isfinite(lr), f"not finite at tick {t}"
+        assert low * (1 - 1e-12) <= lr <= peak * (1 + 1e-12), f"out of [{low}, {peak}] at tick {t}: {lr}"
+    for t in range(1, warmup):
+        assert lrs_[t] >= lrs_[t - 1], f"warmup not monotone at tick {t}"
+    for t in range(warmup + 1, len(lrs_)):
+        assert lrs_[t] <= lrs_[t - 1] * (1 + 1e-12), f"decay not monotone at tick {t}"
+    peak_tick = warmup - 1 if config.warmup_inclusive and warmup else warmup
+    assert math.isclose(lrs_[peak_tick], peak, rel_tol=1e-12), f"peak not at tick {peak_tick}"
+    assert all(curve.lr_at(t) == curve.floor for t in (total, total + 1, total * 7 + 13)), "floor not held past the end"
+
+
+@settings(max_examples=100, deadline=None)
+@given(schedules(cycles=True))
+def test_restart_properties(case: tuple[ScheduleConfig, float]) -> None:
+    config, peak = case
+    (curve,) = config.curves([peak])
+    previous_peak = math.inf
+    for t in range(0, 3000):
+        cycle = curve.cycle_at(t)
+        cycle_peak = curve.cycle_peak(cycle.index)
+        lr = curve.lr_at(t)
+        assert math.isfinite(lr) and lr <= cycle_peak * (1 + 1e-12), f"above the cycle's peak at tick {t}"
+        assert lr >= min(curve.floor, curve.cycle_start_lr(cycle_peak)) * (1 - 1e-12), f"below bounds at tick {t}"
+        tau = t - cycle.start
+        if tau == cycle.warmup:
+            assert math.isclose(lr, cycle_peak, rel_tol=1e-12), f"peak missing at tick {t}"
+        if tau == 0:
+            assert cycle_peak <= previous_peak, f"cycle {cycle.index} peaks higher than the one before"
+            previous_peak = cycle_peak
+        if tau > cycle.warmup:
+            assert lr <= curve.lr_at(t - 1) * (1 + 1e-12), f"decay not monotone at tick {t}"
+        assert cycle.anneal >= 1
