@@ -151,6 +151,9 @@ class WarmupCosLR(LRScheduler):
         self.restored = False
         super().__init__(optimizer, last_epoch)
         self.base_lrs = [_plain(v) for v in self.base_lrs]
+        #: The peaks this scheduler was built with; :attr:`base_lrs` may differ after
+        #: :meth:`load_state_dict`.
+        self.built_base_lrs: list[float] = list(self.base_lrs)
 
     @override
     def get_lr(self) -> list[float | Tensor]:
@@ -165,14 +168,19 @@ class WarmupCosLR(LRScheduler):
         """The LR of every param group at tick ``t``, without stepping."""
         return [curve.lr_at(t) for curve in self.curves]
 
-    def use_config(self, config: ScheduleConfig) -> None:
+    def use_config(self, config: ScheduleConfig, base_lrs: Sequence[float] | None = None) -> None:
         """Follow ``config`` from the current tick on, and set the param groups' LR to it.
 
         :class:`~lightning_warmup.WarmupCosLRCallback` uses this to turn epochs into
         optimizer steps once the trainer knows the dataloader length.
+
+        Args:
+            config: the settings to follow (validated again against the param groups).
+            base_lrs: each group's own initial LR; by default the current :attr:`base_lrs`.
         """
-        curves = config.curves(self.base_lrs)
-        self.config, self.curves = config, curves
+        peaks = list(self.base_lrs if base_lrs is None else base_lrs)
+        curves = config.curves(peaks)
+        self.config, self.curves, self.base_lrs = config, curves, peaks
         self._apply(self.lr_at(max(self.last_epoch, 0)))
 
     def _apply(self, lrs: Sequence[float]) -> None:

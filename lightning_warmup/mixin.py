@@ -1,0 +1,261 @@
+"""``WarmupCosLRMixin``: ``configure_optimizers`` for a LightningModule, from its hyperparameters."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+import lightning.pytorch as pl
+import torch
+from lightning.pytorch.callbacks import Callback
+from torch.optim import Optimizer
+from typing_extensions import override
+
+from lightning_warmup.callback import WarmupCosLRCallback
+from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.scheduler import WarmupCosLR
+from lightning_warmup.trainer_length import measure
+
+__all__ = ["WarmupCosLRMixin"]
+
+#: Settings passed to WarmupCosLR under the same names.
+SCHEDULE_KEYS = (
+    "warmup_steps", "total_steps", "warmup_epochs", "epochs", "warmup_ratio", "min_lr", "min_lr_ratio",
+    "warmup_factor", "warmup_start_lr", "warmup_inclusive", "cycle_steps", "cycle_epochs", "cycle_mult",
+    "cycle_decay", "cycle_warmup",
+)
+#: Settings of the optimizer and of the mixin itself.
+OPTIMIZER_KEYS = ("lr", "learning_rate", "interval", "optimizer", "weight_decay", "optimizer_kwargs",
+                  "exclude_bias_and_norm")
+KNOWN_KEYS = SCHEDULE_KEYS + OPTIMIZER_KEYS
+STEP_ONLY = ("warmup_steps", "total_steps", "cycle_steps")
+INTERVALS = ("step", "epoch")
+
+
+def resolve_optimizer_class(name: str) -> type[Optimizer]:
+    """An optimizer class from a ``torch.optim`` name (any case) or a dotted class path.
+
+    Examples:
+        >>> resolve_optimizer_class("adamw").__name__, resolve_optimizer_class("torch.optim.SGD").__name__
+        ('AdamW', 'SGD')
+        >>> resolve_optimizer_class("adamv")
+        Traceback (most recent call last):
+        ...
+        ValueError: optimizer must be a torch.optim class name or a dotted class path, got optimizer='adamv'. Did you mean 'Adam'?
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer must be a string, got optimizer={name!r} ({type(name).__name__}).")
+    if "." in name:
+        module_name, _, class_name = name.rpartition(".")
+        try:
+            found = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError) as error:
+            raise ValueError(f"optimizer class path cannot be imported, got optimizer={name!r} ({error}). "
+                             "Check the module and class name.") from None
+    else:
+        by_name = {n.lower(): getattr(torch.optim, n) for n in dir(torch.optim)
+                   if isinstance(getattr(torch.optim, n), type) and issubclass(getattr(torch.optim, n), Optimizer)}
+        found = by_name.get(name.lower())
+        if found is None:
+            close = difflib.get_close_matches(name.lower(), by_name, n=1)
+            hint = f" Did you mean {by_name[close[0]].__name__!r}?" if close else " For example 'adamw' or 'sgd'."
+            raise ValueError(f"optimizer must be a torch.optim class name or a dotted class path, "
+                             f"got optimizer={name!r}.{hint}")
+    if not (isinstance(found, type) and issubclass(found, Optimizer)):
+        raise TypeError(f"optimizer must name a torch.optim.Optimizer subclass, got optimizer={name!r}.")
+    return found
+
+
+class WarmupCosLRMixin:
+    """Gives a LightningModule a ``configure_optimizers`` with ``WarmupCosLR``, from ``self.hparams``.
+
+    Put it before ``LightningModule`` in the bases and call ``save_hyperparameters()``.
+    Flat keys read from ``self.hparams``:
+
+    - ``lr`` (or ``learning_rate``): the peak LR (required).
+    - ``interval``: ``"step"`` (default) or ``"epoch"``.
+    - every length/shape argument of :class:`~lightning_warmup.WarmupCosLR` under
+      the same name (``warmup_epochs``, ``epochs``, ``warmup_steps``, ``min_lr``, ...).
+      With no total (``epochs``/``total_steps``/restarts), the schedule spans the
+      whole run the trainer makes (``max_epochs`` / ``max_steps``).
+    - ``optimizer`` (default ``"adamw"``): a ``torch.optim`` name or dotted class path;
+      ``weight_decay``; ``optimizer_kwargs`` (dict).
+    - ``exclude_bias_and_norm`` (default ``True``): with weight decay, biases and
+      normalisation weights (every parameter with fewer than 2 dimensions) go to a
+      group ``"no_decay"`` with ``weight_decay=0``; the rest to ``"decay"``.
+
+    Override :meth:`build_param_groups` (e.g. a lower LR for a backbone: a group's
+    own ``"lr"`` is its peak) or :meth:`build_optimizer` to change them without
+    rewriting ``configure_optimizers``. The mixin adds a
+    :class:`~lightning_warmup.WarmupCosLRCallback` when the trainer has none.
+
+    Examples:
+        >>> import lightning as L
+        >>> class LitModel(WarmupCosLRMixin, L.LightningModule):
+        ...     def __init__(self, lr=1e-3, warmup_epochs=1, interval="step"):
+        ...         super().__init__()
+        ...         self.save_hyperparameters()
+        ...         self.layer = torch.nn.Linear(4, 2)
+    """
+
+    #: hparams that are yours and only look like schedule settings (kept out of the typo check).
+    warmup_ignore_hparams: tuple[str, ...] = ()
+
+    # The mixin is used with LightningModule; these are for type checkers only.
+    hparams: Any
+    trainer: pl.Trainer
+
+    # ----------------------------------------------------------------- hparams
+    def _schedule_hparams(self) -> dict[str, Any]:
+        hparams: Mapping[str, Any] = dict(self.hparams)
+        for key in hparams:
+            if key in KNOWN_KEYS or key in self.warmup_ignore_hparams:
+                continue
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
+            if close:
+                raise ValueError(
+                    f"hparams has {key!r}, which is not a schedule setting and would be ignored, got "
+                    f"{key}={hparams[key]!r}. Did you mean {close[0]!r}? Rename it, or list it in "
+                    f"{type(self).__name__}.warmup_ignore_hparams if it is your own."
+                )
+        return {k: v for k, v in hparams.items() if k in KNOWN_KEYS}
+
+    def _interval(self, hparams: Mapping[str, Any]) -> str:
+        interval = hparams.get("interval", "step")
+        if interval not in INTERVALS:
+            raise ValueError(
+                f"interval must be 'step' or 'epoch', got interval={interval!r}. 'step' ticks the schedule at "
+                "every optimizer step, 'epoch' once per epoch."
+            )
+        return interval
+
+    def _peak_lr(self, hparams: Mapping[str, Any]) -> float:
+        if "lr" in hparams and "learning_rate" in hparams:
+            raise ValueError(
+                f"give at most one of lr, learning_rate in hparams, got lr={hparams['lr']!r}, "
+                f"learning_rate={hparams['learning_rate']!r}. Keep one of them."
+            )
+        lr = hparams.get("lr", hparams.get("learning_rate"))
+        if lr is None:
+            raise ValueError(
+                "hparams has no lr: the mixin needs the peak learning rate, got lr=None. Add an lr argument to "
+                "__init__ and call self.save_hyperparameters(), e.g. def __init__(self, lr=1e-3): ..."
+            )
+        return lr
+
+    # ------------------------------------------------------------------- hooks
+    def build_param_groups(self) -> list[dict[str, Any]]:
+        """The optimizer's param groups. Override to customise (a group's own ``"lr"`` is its peak).
+
+        By default, with weight decay, parameters with fewer than 2 dimensions (biases,
+        normalisation weights) go to group ``"no_decay"`` without weight decay.
+        """
+        hparams = self._schedule_hparams()
+        params = [p for p in self.parameters() if p.requires_grad]  # type: ignore[attr-defined]
+        if not hparams.get("exclude_bias_and_norm", True) or self._weight_decay(hparams) == 0:
+            return [{"params": params}]
+        groups = [
+            {"params": [p for p in params if p.ndim >= 2], "name": "decay"},
+            {"params": [p for p in params if p.ndim < 2], "name": "no_decay", "weight_decay": 0.0},
+        ]
+        return [group for group in groups if group["params"]]
+
+    def build_optimizer(self, param_groups: list[dict[str, Any]]) -> Optimizer:
+        """The optimizer over ``param_groups``, from the ``optimizer``, ``lr``, ``weight_decay`` and
+        ``optimizer_kwargs`` hparams. Override to build it another way."""
+        hparams = self._schedule_hparams()
+        cls = resolve_optimizer_class(hparams.get("optimizer", "adamw"))
+        kwargs = dict(hparams.get("optimizer_kwargs") or {})
+        if hparams.get("weight_decay") is not None:
+            kwargs["weight_decay"] = hparams["weight_decay"]
+        return cls(param_groups, lr=self._peak_lr(hparams), **kwargs)
+
+    def _weight_decay(self, hparams: Mapping[str, Any]) -> float:
+        if hparams.get("weight_decay") is not None:
+            return float(hparams["weight_decay"])
+        kwargs = hparams.get("optimizer_kwargs") or {}
+        if "weight_decay" in kwargs:
+            return float(kwargs["weight_decay"])
+        default = inspect.signature(resolve_optimizer_class(hparams.get("optimizer", "adamw"))).parameters.get(
+            "weight_decay")
+        return float(default.default) if default is not None and default.default is not inspect.Parameter.empty else 0.0
+
+    # ------------------------------------------------------------- Lightning
+    def schedule_config(self) -> tuple[ScheduleConfig, str]:
+        """The schedule settings from ``self.hparams`` and the trainer, and the interval.
+
+        Raises:
+            ValueError: a setting that makes no sense for the interval, a misspelt
+                key, or a run with no end and no total.
+        """
+        hparams = self._schedule_hparams()
+        interval = self._interval(hparams)
+        self._peak_lr(hparams)
+        settings = {k: hparams[k] for k in SCHEDULE_KEYS if k in hparams and hparams[k] is not None}
+        trainer = self.trainer
+        if interval == "epoch":
+            for key in STEP_ONLY:
+                if key in settings:
+                    epochs_key = "epochs" if key == "total_steps" else key.replace("_steps", "_epochs")
+                    raise ValueError(
+                        f"{key} counts optimizer steps, but interval='epoch' ticks once per epoch, got "
+                        f"{key}={settings[key]!r}. Use {epochs_key} with interval='epoch', or interval='step'."
+                    )
+            for key in ("warmup_epochs", "epochs", "cycle_epochs"):
+                value = settings.get(key)
+                if value is not None and not float(value).is_integer():
+                    raise ValueError(
+                        f"{key} must be a whole number of epochs with interval='epoch' (the schedule ticks once per "
+                        f"epoch), got {key}={value!r}. Use interval='step' for fractions of an epoch."
+                    )
+        has_total = any(k in settings for k in ("total_steps", "epochs", "cycle_steps", "cycle_epochs"))
+        uses_epochs = any(k in settings for k in ("warmup_epochs", "epochs", "cycle_epochs"))
+        if interval == "epoch":
+            if not has_total:
+                if trainer.max_epochs in (None, -1):
+                    raise ValueError(
+                        f"interval='epoch' needs a number of epochs, got epochs=None and max_epochs="
+                        f"{trainer.max_epochs}. Give epochs, or set max_epochs on the Trainer."
+                    )
+                settings["epochs"] = trainer.max_epochs
+            return ScheduleConfig(**settings), interval
+        length = measure(trainer, need_batches=uses_epochs or not has_total)
+        if uses_epochs or not has_total:
+            if length.steps_per_epoch is None and uses_epochs:
+                given = ", ".join(f"{k}={settings[k]!r}" for k in ("warmup_epochs", "epochs", "cycle_epochs")
+                                  if k in settings)
+                raise ValueError(
+                    f"the train dataloader has no length (an IterableDataset?), so {given} cannot be turned into "
+                    "optimizer steps. Give warmup_steps and total_steps instead, or give the dataset a __len__."
+                )
+            settings["steps_per_epoch"] = length.steps_per_epoch
+        if not has_total:
+            if length.run_steps is None:
+                raise ValueError(
+                    f"training has no end (max_epochs={trainer.max_epochs}, max_steps={trainer.max_steps}"
+                    f"{', unsized train dataloader' if length.steps_per_epoch is None else ''}) and no total is "
+                    "given, so the cosine has nowhere to end. Give epochs or total_steps, set max_epochs or "
+                    "max_steps on the Trainer, or cycle_steps for endless restarts."
+                )
+            settings["total_steps"] = length.run_steps
+        return ScheduleConfig(**settings), interval
+
+    def configure_optimizers(self) -> dict[str, Any]:
+        """The optimizer and a ``WarmupCosLR`` in Lightning's dict form, with the chosen interval."""
+        config, interval = self.schedule_config()
+        optimizer = self.build_optimizer(self.build_param_groups())
+        scheduler = WarmupCosLR(optimizer, **{k: v for k, v in config.to_dict().items()})
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": scheduler, "interval": interval, "frequency": 1},
+        }
+
+    def configure_callbacks(self) -> list[Callback]:
+        """Adds a :class:`~lightning_warmup.WarmupCosLRCallback` unless the trainer has one."""
+        callbacks = getattr(self.trainer, "callbacks", [])
+        if any(isinstance(c, WarmupCosLRCallback) for c in callbacks):
+            return []
+        return [WarmupCosLRCallback()]
