@@ -84,3 +84,25 @@ def test_two_param_groups_with_their_own_peaks(tmp_path: Any) -> None:
         assert math.isclose(head, formula(step, PEAK, PEAK / 100, START, 8, 16), rel_tol=1e-12), f"head at step {step}"
         assert math.isclose(backbone, formula(step, PEAK / 10, PEAK / 1000, START / 10, 8, 16),
                             rel_tol=1e-12), f"backbone at step {step}"
+
+
+def test_hand_built_scheduler_in_epochs_is_converted_to_steps(tmp_path: Any) -> None:
+    """configure_optimizers written by hand: the callback sets steps_per_epoch before the first step."""
+    import torch
+
+    from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
+
+    class HandBuilt(TinyModel):
+        def configure_optimizers(self):
+            optimizer = torch.optim.SGD([{"params": [self.layer.weight]},
+                                         {"params": [self.layer.bias], "lr": PEAK / 2}], lr=PEAK)
+            scheduler = WarmupCosLR(optimizer, warmup_epochs=1, epochs=3, min_lr_ratio=0.01)
+            return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+
+    record = RecordLR()
+    trainer(tmp_path, callbacks=[record, WarmupCosLRCallback()], max_epochs=3,
+            accumulate_grad_batches=2).fit(HandBuilt(lr=PEAK))
+    assert len(record.steps) == 12
+    for step, _, (first, second) in record.steps:
+        assert math.isclose(first, formula(step, PEAK, PEAK / 100, START, 4, 12), rel_tol=1e-12), f"step {step}"
+        assert math.isclose(second, formula(step, PEAK / 2, PEAK / 200, START / 2, 4, 12), rel_tol=1e-12), f"step {step}"
