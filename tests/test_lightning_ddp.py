@@ -1,0 +1,26 @@
+"""Real DDP: two CPU processes use the same LR at every step, sized by the per-rank batches."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+from lit import formula
+
+SCRIPT = Path(__file__).parent / "ddp_fit.py"
+
+
+def test_ddp_ranks_share_the_lr_and_the_plan_uses_per_rank_batches(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    # 64 samples, batch 8, 2 ranks: 4 batches per rank per epoch, so 4 optimizer steps per epoch.
+    assert [rank["batches_per_epoch"] for rank in ranks] == [4, 4]
+    assert ranks[0]["steps"] == ranks[1]["steps"], "both ranks must use the same LR at every step"
+    assert [step for step, _, _ in ranks[0]["steps"]] == list(range(12))
+    for step, _, lrs in ranks[0]["steps"]:
+        want = formula(step, 1e-2, 1e-4, 1e-3, 4, 12)
+        assert math.isclose(lrs[0], want, rel_tol=1e-12), f"LR wrong at step {step}: expected {want}, got {lrs[0]}"
