@@ -12,16 +12,14 @@ from torch.optim import Optimizer
 from typing_extensions import override
 
 from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.hparams import EPOCH_KEYS, no_length_error, require_whole_epochs
 from lightning_warmup.scheduler import WarmupCosLR
 from lightning_warmup.trainer_length import TrainerLength, measure
 
 __all__ = ["WarmupCosLRCallback"]
 
-_EPOCH_SETTINGS = ("warmup_epochs", "epochs", "cycle_epochs")
-
-
 def _uses_epochs(config: ScheduleConfig) -> bool:
-    return any(getattr(config, name) is not None for name in _EPOCH_SETTINGS)
+    return any(getattr(config, name) is not None for name in EPOCH_KEYS)
 
 
 def _plan_changes(old: WarmupCosLR, new_config: ScheduleConfig, new_peaks: list[float]) -> list[str]:
@@ -96,25 +94,14 @@ class WarmupCosLRCallback(LearningRateMonitor):
                 "Use frequency=1; make the schedule longer instead of stepping it less often."
             )
         if config.interval == "epoch":
-            fractional = [n for n in _EPOCH_SETTINGS if not float(getattr(built, n) or 0).is_integer()]
-            if fractional:
-                name = fractional[0]
-                raise ValueError(
-                    f"{name} must be a whole number of epochs with interval='epoch' (the scheduler ticks once per "
-                    f"epoch), got {name}={getattr(built, name)!r}. Use interval='step' for fractions of an epoch."
-                )
+            require_whole_epochs(built.to_dict())
 
     def _sized(self, config: LRSchedulerConfig, length: TrainerLength | None) -> ScheduleConfig:
         built: ScheduleConfig = config.scheduler.built_config  # type: ignore[attr-defined]
         if config.interval != "step" or length is None:
             return built
         if length.steps_per_epoch is None:
-            given = ", ".join(f"{n}={getattr(built, n)!r}" for n in _EPOCH_SETTINGS if getattr(built, n) is not None)
-            raise ValueError(
-                f"the train dataloader has no length (an IterableDataset?), so {given} cannot be turned into "
-                "optimizer steps. Give warmup_steps and total_steps (or cycle_steps) instead, or give the dataset "
-                "a __len__."
-            )
+            raise no_length_error(built.to_dict())
         return built.replace(steps_per_epoch=length.steps_per_epoch)
 
     @override

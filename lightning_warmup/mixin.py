@@ -12,27 +12,15 @@ import lightning.pytorch as pl
 import torch
 from lightning.pytorch.callbacks import Callback
 from torch.optim import Optimizer
-from typing_extensions import override
 
 from lightning_warmup.callback import WarmupCosLRCallback
 from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.hparams import KNOWN_KEYS, check_known, peak_lr, schedule_from_hparams
 from lightning_warmup.scheduler import WarmupCosLR
 from lightning_warmup.trainer_length import measure
 
 __all__ = ["WarmupCosLRMixin"]
 
-#: Settings passed to WarmupCosLR under the same names.
-SCHEDULE_KEYS = (
-    "warmup_steps", "total_steps", "warmup_epochs", "epochs", "warmup_ratio", "min_lr", "min_lr_ratio",
-    "warmup_factor", "warmup_start_lr", "warmup_inclusive", "cycle_steps", "cycle_epochs", "cycle_mult",
-    "cycle_decay", "cycle_warmup",
-)
-#: Settings of the optimizer and of the mixin itself.
-OPTIMIZER_KEYS = ("lr", "learning_rate", "interval", "optimizer", "weight_decay", "optimizer_kwargs",
-                  "exclude_bias_and_norm")
-KNOWN_KEYS = SCHEDULE_KEYS + OPTIMIZER_KEYS
-STEP_ONLY = ("warmup_steps", "total_steps", "cycle_steps")
-INTERVALS = ("step", "epoch")
 
 
 def resolve_optimizer_class(name: str) -> type[Optimizer]:
@@ -111,40 +99,8 @@ class WarmupCosLRMixin:
     # ----------------------------------------------------------------- hparams
     def _schedule_hparams(self) -> dict[str, Any]:
         hparams: Mapping[str, Any] = dict(self.hparams)
-        for key in hparams:
-            if key in KNOWN_KEYS or key in self.warmup_ignore_hparams:
-                continue
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
-            if close:
-                raise ValueError(
-                    f"hparams has {key!r}, which is not a schedule setting and would be ignored, got "
-                    f"{key}={hparams[key]!r}. Did you mean {close[0]!r}? Rename it, or list it in "
-                    f"{type(self).__name__}.warmup_ignore_hparams if it is your own."
-                )
+        check_known(hparams, self.warmup_ignore_hparams, owner=type(self).__name__)
         return {k: v for k, v in hparams.items() if k in KNOWN_KEYS}
-
-    def _interval(self, hparams: Mapping[str, Any]) -> str:
-        interval = hparams.get("interval", "step")
-        if interval not in INTERVALS:
-            raise ValueError(
-                f"interval must be 'step' or 'epoch', got interval={interval!r}. 'step' ticks the schedule at "
-                "every optimizer step, 'epoch' once per epoch."
-            )
-        return interval
-
-    def _peak_lr(self, hparams: Mapping[str, Any]) -> float:
-        if "lr" in hparams and "learning_rate" in hparams:
-            raise ValueError(
-                f"give at most one of lr, learning_rate in hparams, got lr={hparams['lr']!r}, "
-                f"learning_rate={hparams['learning_rate']!r}. Keep one of them."
-            )
-        lr = hparams.get("lr", hparams.get("learning_rate"))
-        if lr is None:
-            raise ValueError(
-                "hparams has no lr: the mixin needs the peak learning rate, got lr=None. Add an lr argument to "
-                "__init__ and call self.save_hyperparameters(), e.g. def __init__(self, lr=1e-3): ..."
-            )
-        return lr
 
     # ------------------------------------------------------------------- hooks
     def build_param_groups(self) -> list[dict[str, Any]]:
@@ -171,7 +127,7 @@ class WarmupCosLRMixin:
         kwargs = dict(hparams.get("optimizer_kwargs") or {})
         if hparams.get("weight_decay") is not None:
             kwargs["weight_decay"] = hparams["weight_decay"]
-        return cls(param_groups, lr=self._peak_lr(hparams), **kwargs)
+        return cls(param_groups, lr=peak_lr(hparams), **kwargs)
 
     def _weight_decay(self, hparams: Mapping[str, Any]) -> float:
         if hparams.get("weight_decay") is not None:
@@ -191,57 +147,9 @@ class WarmupCosLRMixin:
             ValueError: a setting that makes no sense for the interval, a misspelt
                 key, or a run with no end and no total.
         """
-        hparams = self._schedule_hparams()
-        interval = self._interval(hparams)
-        self._peak_lr(hparams)
-        settings = {k: hparams[k] for k in SCHEDULE_KEYS if k in hparams and hparams[k] is not None}
         trainer = self.trainer
-        if interval == "epoch":
-            for key in STEP_ONLY:
-                if key in settings:
-                    epochs_key = "epochs" if key == "total_steps" else key.replace("_steps", "_epochs")
-                    raise ValueError(
-                        f"{key} counts optimizer steps, but interval='epoch' ticks once per epoch, got "
-                        f"{key}={settings[key]!r}. Use {epochs_key} with interval='epoch', or interval='step'."
-                    )
-            for key in ("warmup_epochs", "epochs", "cycle_epochs"):
-                value = settings.get(key)
-                if value is not None and not float(value).is_integer():
-                    raise ValueError(
-                        f"{key} must be a whole number of epochs with interval='epoch' (the schedule ticks once per "
-                        f"epoch), got {key}={value!r}. Use interval='step' for fractions of an epoch."
-                    )
-        has_total = any(k in settings for k in ("total_steps", "epochs", "cycle_steps", "cycle_epochs"))
-        uses_epochs = any(k in settings for k in ("warmup_epochs", "epochs", "cycle_epochs"))
-        if interval == "epoch":
-            if not has_total:
-                if trainer.max_epochs in (None, -1):
-                    raise ValueError(
-                        f"interval='epoch' needs a number of epochs, got epochs=None and max_epochs="
-                        f"{trainer.max_epochs}. Give epochs, or set max_epochs on the Trainer."
-                    )
-                settings["epochs"] = trainer.max_epochs
-            return ScheduleConfig(**settings), interval
-        length = measure(trainer, need_batches=uses_epochs or not has_total)
-        if uses_epochs or not has_total:
-            if length.steps_per_epoch is None and uses_epochs:
-                given = ", ".join(f"{k}={settings[k]!r}" for k in ("warmup_epochs", "epochs", "cycle_epochs")
-                                  if k in settings)
-                raise ValueError(
-                    f"the train dataloader has no length (an IterableDataset?), so {given} cannot be turned into "
-                    "optimizer steps. Give warmup_steps and total_steps instead, or give the dataset a __len__."
-                )
-            settings["steps_per_epoch"] = length.steps_per_epoch
-        if not has_total:
-            if length.run_steps is None:
-                raise ValueError(
-                    f"training has no end (max_epochs={trainer.max_epochs}, max_steps={trainer.max_steps}"
-                    f"{', unsized train dataloader' if length.steps_per_epoch is None else ''}) and no total is "
-                    "given, so the cosine has nowhere to end. Give epochs or total_steps, set max_epochs or "
-                    "max_steps on the Trainer, or cycle_steps for endless restarts."
-                )
-            settings["total_steps"] = length.run_steps
-        return ScheduleConfig(**settings), interval
+        return schedule_from_hparams(self._schedule_hparams(),
+                                     lambda need_batches: measure(trainer, need_batches=need_batches))
 
     def configure_optimizers(self) -> dict[str, Any]:
         """The optimizer and a ``WarmupCosLR`` in Lightning's dict form, with the chosen interval."""

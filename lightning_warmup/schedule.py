@@ -51,6 +51,10 @@ class _ScalarOps:
     def maximum(a: float, b: float) -> float:
         return a if a > b else b
 
+    @staticmethod
+    def minimum(a: float, b: float) -> float:
+        return a if a < b else b
+
 
 def lr_in_cycle(
     tau: Any,
@@ -187,16 +191,22 @@ class Curve:
         starts = [cycle.start for cycle in cycles]
         return cycles[bisect.bisect_right(starts, t) - 1]
 
-    def cycle_peak(self, index: int) -> float:
-        """Peak of cycle ``index``: ``peak * cycle_decay**index``, never below the floor."""
-        return max(self.peak * self.cycle_decay**index, self.floor)
+    def listed_cycles(self, t: int) -> list[Cycle]:
+        """The cycles from the first to the one holding tick ``t``; every cycle after the
+        last listed one repeats it (used to evaluate many ticks at once)."""
+        self.cycle_at(t)
+        return list(self._cycles) if self.cycle_steps is not None else [self.cycle_at(t)]
 
-    def cycle_start_lr(self, peak: float) -> float:
+    def cycle_peak(self, index: Any, ops: Any = _ScalarOps) -> Any:
+        """Peak of cycle ``index``: ``peak * cycle_decay**index``, never below the floor."""
+        return ops.maximum(self.peak * self.cycle_decay**index, self.floor)
+
+    def cycle_start_lr(self, peak: Any, ops: Any = _ScalarOps) -> Any:
         """The LR a warmup towards ``peak`` starts from."""
         if self.warmup_start_lr is None:
             assert self.warmup_factor is not None  # guaranteed by config validation
             return self.warmup_factor * peak
-        return min(self.warmup_start_lr, peak)
+        return ops.minimum(self.warmup_start_lr, peak)
 
     def lr_at(self, t: int) -> float:
         """The LR at tick ``t`` (``t >= 0``).

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import lightning.pytorch as pl
+if TYPE_CHECKING:
+    import lightning.pytorch as pl
 
 __all__ = ["TrainerLength", "measure"]
 
@@ -56,7 +58,7 @@ class TrainerLength:
                 f"rank / accumulate_grad_batches={self.accumulate_grad_batches}, last partial window included)")
 
 
-def measure(trainer: pl.Trainer, *, need_batches: bool = True) -> TrainerLength:
+def measure(trainer: "pl.Trainer", *, need_batches: bool = True) -> TrainerLength:
     """Read the run's length off ``trainer``, loading the train dataloader if it is not loaded yet.
 
     Args:

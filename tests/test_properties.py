@@ -75,3 +75,29 @@ def test_restart_properties(case: tuple[ScheduleConfig, float]) -> None:
         if tau > cycle.warmup:
             assert lr <= curve.lr_at(t - 1) * (1 + 1e-12), f"decay not monotone at tick {t}"
         assert cycle.anneal >= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(schedules(cycles=True))
+def test_vectorised_preview_equals_the_scheduler_tick_by_tick(case: tuple[ScheduleConfig, float]) -> None:
+    import numpy as np
+
+    from lightning_warmup.preview import lr_curve
+
+    config, peak = case
+    (curve,) = config.curves([peak])
+    ticks = np.arange(0, 4000)
+    assert np.allclose(lr_curve(curve, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(schedules())
+def test_vectorised_preview_of_single_cycles(case: tuple[ScheduleConfig, float]) -> None:
+    import numpy as np
+
+    from lightning_warmup.preview import lr_curve
+
+    config, peak = case
+    (curve,) = config.curves([peak])
+    ticks = np.arange(0, config.lengths().total_steps + 10)
+    assert np.allclose(lr_curve(curve, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
