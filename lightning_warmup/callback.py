@@ -200,6 +200,8 @@ class WarmupCosLRCallback(LearningRateMonitor):
             names, _, _ = self._find_names_from_schedulers(trainer.lr_scheduler_configs)
             self._bar_keys = [(keys[0], c.scheduler) for keys, c in zip(names, trainer.lr_scheduler_configs)
                               if isinstance(c.scheduler, WarmupCosLR)]
+            if len(self._bar_keys) == 1:  # one schedule: a short key for the bar
+                self._bar_keys = [("lr", self._bar_keys[0][1])]
 
     @override
     def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any,

@@ -97,7 +97,8 @@ class WarmupCosLRMixin:
     trainer: pl.Trainer
 
     # ----------------------------------------------------------------- hparams
-    def _schedule_hparams(self) -> dict[str, Any]:
+    def schedule_hparams(self) -> dict[str, Any]:
+        """The hparams the mixin reads; raises for a key spelt almost like one of them."""
         hparams: Mapping[str, Any] = dict(self.hparams)
         check_known(hparams, self.warmup_ignore_hparams, owner=type(self).__name__)
         return {k: v for k, v in hparams.items() if k in KNOWN_KEYS}
@@ -109,7 +110,7 @@ class WarmupCosLRMixin:
         By default, with weight decay, parameters with fewer than 2 dimensions (biases,
         normalisation weights) go to group ``"no_decay"`` without weight decay.
         """
-        hparams = self._schedule_hparams()
+        hparams = self.schedule_hparams()
         params = [p for p in self.parameters() if p.requires_grad]  # type: ignore[attr-defined]
         if not hparams.get("exclude_bias_and_norm", True) or self._weight_decay(hparams) == 0:
             return [{"params": params}]
@@ -122,7 +123,7 @@ class WarmupCosLRMixin:
     def build_optimizer(self, param_groups: list[dict[str, Any]]) -> Optimizer:
         """The optimizer over ``param_groups``, from the ``optimizer``, ``lr``, ``weight_decay`` and
         ``optimizer_kwargs`` hparams. Override to build it another way."""
-        hparams = self._schedule_hparams()
+        hparams = self.schedule_hparams()
         cls = resolve_optimizer_class(hparams.get("optimizer", "adamw"))
         kwargs = dict(hparams.get("optimizer_kwargs") or {})
         if hparams.get("weight_decay") is not None:
@@ -148,7 +149,7 @@ class WarmupCosLRMixin:
                 key, or a run with no end and no total.
         """
         trainer = self.trainer
-        return schedule_from_hparams(self._schedule_hparams(),
+        return schedule_from_hparams(self.schedule_hparams(),
                                      lambda need_batches: measure(trainer, need_batches=need_batches))
 
     def configure_optimizers(self) -> dict[str, Any]:

@@ -1,0 +1,293 @@
+"""``lightning-warmup plot``: the LR curve a config will follow, drawn without training.
+
+Each CONFIG is either a ``lightning-warmup fit`` config (a ``WarmupCosLRMixin``
+model: one curve per param group) or a plot config listing schedulers to draw
+side by side (seed 004)::
+
+    plot:
+      lr: 0.1          # every scheduler's optimizer starts here
+      ticks: 100       # how many scheduler steps to draw
+      unit: epoch      # the x axis label
+      schedulers:
+        - class_path: torch.optim.lr_scheduler.StepLR
+          init_args: {step_size: 25, gamma: 0.5}
+        - class_path: lightning_warmup.WarmupCosLR
+          init_args: {warmup_steps: 5, total_steps: 100}
+
+The steps per epoch come from ``--steps-per-epoch`` or from the config's
+datamodule (its train dataloader's length on one device, after
+``limit_train_batches`` and ``accumulate_grad_batches``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lightning_warmup.cli import UsageError
+from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.preview import lr_curve
+from lightning_warmup.schedule import Curve
+from lightning_warmup.trainer_length import TrainerLength
+
+__all__ = ["Series", "plot_main", "series_from_config"]
+
+
+@dataclass
+class Series:
+    """One curve to draw: its LR at ticks 0, 1, ..., and where its phases change."""
+
+    label: str
+    unit: str
+    lrs: np.ndarray
+    marks: dict[str, list[int]] = field(default_factory=dict)
+    points: list[tuple[str, int]] = field(default_factory=list)
+    panel: str = ""
+
+
+def _curve_series(label: str, unit: str, curve: Curve, ticks: int) -> Series:
+    lrs = lr_curve(curve, np.arange(ticks))
+    first = curve.cycle_at(0)
+    warmup, anneal = first.warmup, first.anneal
+    peak_tick = warmup - 1 if curve.warmup_inclusive and warmup else warmup
+    marks: dict[str, list[int]] = {"warmup end": [warmup] if warmup else []}
+    if curve.cycle_steps is not None:
+        starts, t = [], first.end
+        while t < ticks and len(starts) < 1000:
+            starts.append(t)
+            t = curve.cycle_at(t).end
+        marks["restart"] = starts
+    end = curve.total_steps if curve.total_steps is not None else None
+    if end is not None and end <= ticks:
+        marks["end"] = [end]
+    points = [("start", 0)]
+    if warmup:
+        points.append(("end of warmup", warmup - 1))
+    points.append(("peak", peak_tick))
+    points += [(f"{q}% of the cosine", warmup + math.floor(anneal * q / 100)) for q in (25, 50, 75)]
+    last = (end if end is not None else ticks) - 1
+    points.append(("last tick", last))
+    if end is not None:
+        points.append(("end (floor)", end))
+    return Series(label, unit, lrs, marks, [(name, t) for name, t in points if t < ticks])
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as error:
+        raise UsageError(f"cannot read config {str(path)!r}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise UsageError(f"config {str(path)!r} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"config {str(path)!r} must be a mapping with 'model:' or 'plot:', got {type(data).__name__}")
+    return data
+
+
+def _import(class_path: str) -> Any:
+    module, _, name = class_path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise UsageError(f"cannot import class_path {class_path!r}: {error}") from None
+
+
+def stepped_series(class_path: str, init_args: dict[str, Any], lr: float, ticks: int, unit: str,
+                   label: str | None = None) -> Series:
+    """Any ``torch.optim.lr_scheduler`` class, stepped ``ticks`` times over an SGD optimizer at ``lr``."""
+    import torch
+
+    from lightning_warmup.scheduler import WarmupCosLR
+
+    cls = _import(class_path)
+    label = label or cls.__name__
+    if cls is WarmupCosLR:
+        config = ScheduleConfig(**{k: v for k, v in init_args.items() if k not in ("lr", "learning_rate")},
+                                lr=init_args.get("lr", init_args.get("learning_rate")))
+        (curve,) = config.curves([lr])
+        return _curve_series(label, unit, curve, ticks)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    try:
+        scheduler = cls(optimizer, **init_args)
+    except TypeError as error:
+        raise UsageError(f"{class_path}: {error}") from None
+    lrs = np.empty(ticks)
+    for t in range(ticks):
+        lrs[t] = optimizer.param_groups[0]["lr"]
+        optimizer.step()
+        scheduler.step()
+    return Series(label, unit, lrs, {}, [("start", 0), ("last tick", ticks - 1)])
+
+
+def _parse_compare(spec: str) -> tuple[str, dict[str, Any]]:
+    """``torch.optim.lr_scheduler.StepLR:step_size=25,gamma=0.5`` -> class path and init args."""
+    import yaml
+
+    class_path, _, rest = spec.partition(":")
+    args: dict[str, Any] = {}
+    for item in filter(None, rest.split(",")):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--compare takes CLASS_PATH:key=value,..., got {spec!r}")
+        args[key.strip()] = yaml.safe_load(value)
+    return class_path, args
+
+
+def _trainer_length(cli: Any, steps_per_epoch: int | None) -> TrainerLength:
+    trainer = cli.trainer
+    max_epochs = trainer.max_epochs if trainer.max_epochs not in (None, -1) else None
+    max_steps = trainer.max_steps if trainer.max_steps != -1 else None
+    if steps_per_epoch is not None:
+        return TrainerLength(steps_per_epoch, 1, max_epochs, max_steps)
+    source = cli.datamodule if cli.datamodule is not None else cli.model
+    if cli.datamodule is not None:
+        cli.datamodule.prepare_data()
+        cli.datamodule.setup("fit")
+    try:
+        batches = len(source.train_dataloader())
+    except TypeError:
+        raise UsageError("the train dataloader has no length: pass --steps-per-epoch N") from None
+    limit = trainer.limit_train_batches
+    batches = min(batches, int(limit)) if isinstance(limit, int) else int(batches * limit)
+    return TrainerLength(batches, int(trainer.accumulate_grad_batches), max_epochs, max_steps)
+
+
+def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
+    """The curves a config will follow: one per param group, or one per listed scheduler."""
+    data = _load_yaml(path)
+    if "plot" in data:
+        spec = data["plot"] or {}
+        lr, ticks, unit = float(spec.get("lr", 0.1)), int(spec.get("ticks", 100)), str(spec.get("unit", "tick"))
+        return [stepped_series(s["class_path"], dict(s.get("init_args") or {}), lr, ticks, unit, s.get("label"))
+                for s in spec.get("schedulers", [])]
+    if "model" not in data:
+        raise UsageError(f"config {str(path)!r} has neither 'model:' (a fit config) nor 'plot:' (a plot config)")
+    from lightning_warmup.cli import make_cli
+    from lightning_warmup.hparams import schedule_from_hparams
+    from lightning_warmup.mixin import WarmupCosLRMixin
+
+    quiet = logging.getLogger("lightning.pytorch")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        cli = make_cli(["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"],
+                       run=False)
+    finally:
+        quiet.setLevel(level)
+    model = cli.model
+    if not isinstance(model, WarmupCosLRMixin):
+        raise UsageError(f"{type(model).__name__} in {str(path)!r} is not a WarmupCosLRMixin: nothing to plot")
+    length = _trainer_length(cli, steps_per_epoch)
+    config, interval = schedule_from_hparams(model.schedule_hparams(), lambda need_batches: length)
+    optimizer = model.build_optimizer(model.build_param_groups())
+    lrs = [float(group["lr"]) for group in optimizer.param_groups]
+    curves = config.curves(lrs)
+    total = config.lengths().total_steps
+    run = length.run_steps if interval == "step" else length.max_epochs
+    ticks = max(n for n in (total, run, 1) if n is not None)
+    if total is not None:
+        ticks += max(1, total // 20)  # a little past the end, to show the floor is held
+    unit = "optimizer step" if interval == "step" else "epoch"
+    names = [group.get("name", f"pg{i + 1}") for i, group in enumerate(optimizer.param_groups)]
+    suffix = len(curves) > 1
+    return [_curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, curve, ticks)
+            for name, curve in zip(names, curves)]
+
+
+def _table(series: Series) -> str:
+    rows = [f"{series.label} (x axis: {series.unit}s)", f"  {'point':<20} {'tick':>10} {'lr':>12}"]
+    rows += [f"  {name:<20} {t:>10} {series.lrs[t]:>12.4e}" for name, t in series.points]
+    return "\n".join(rows)
+
+
+def draw(series: Sequence[Series], out: Path) -> None:
+    """One panel per config, every series of it drawn, phase changes marked, to a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = list(dict.fromkeys(item.panel for item in series))
+    figure, all_axes = plt.subplots(len(panels), 1, figsize=(11, 3.6 * len(panels)), squeeze=False)
+    styles = {"warmup end": ("tab:green", "--"), "restart": ("tab:purple", ":"), "end": ("tab:red", "--")}
+    for panel, axes in zip(panels, all_axes[:, 0]):
+        shown: set[str] = set()
+        members = [item for item in series if item.panel == panel]
+        for item in members:
+            axes.plot(np.arange(len(item.lrs)), item.lrs, label=item.label, linewidth=1.4)
+            for kind, ticks in item.marks.items():
+                color, style = styles[kind]
+                for t in ticks:
+                    axes.axvline(t, color=color, linestyle=style, linewidth=0.9, alpha=0.6,
+                                 label=kind if kind not in shown else None)
+                    shown.add(kind)
+        axes.set_xlabel(" / ".join(sorted({item.unit for item in members})))
+        axes.set_ylabel("learning rate")
+        axes.set_title(panel)
+        axes.grid(True, alpha=0.3)
+        axes.legend(loc="upper right", fontsize=8)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=110)
+    plt.close(figure)
+
+
+def write_csv(series: Sequence[Series], path: Path) -> None:
+    """One row per tick, one column per series (empty past a shorter series' end)."""
+    n = max(len(item.lrs) for item in series)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as f:
+        f.write(",".join(["tick", *(item.label.replace(",", ";") for item in series)]) + "\n")
+        for t in range(n):
+            f.write(",".join([str(t), *(repr(float(item.lrs[t])) if t < len(item.lrs) else "" for item in series)]))
+            f.write("\n")
+
+
+def plot_main(argv: Sequence[str]) -> list[Series]:
+    """``lightning-warmup plot``: parse ``argv``, draw, print the key points. Returns what it drew."""
+    parser = argparse.ArgumentParser(prog="lightning-warmup plot", exit_on_error=False,
+                                     description="Draw the LR schedule of configs without training.")
+    parser.add_argument("configs", nargs="*", type=Path, help="fit configs or plot configs (YAML)")
+    parser.add_argument("--steps-per-epoch", type=int, help="optimizer steps per epoch (default: from the datamodule)")
+    parser.add_argument("--out", type=Path, default=Path("lr_schedule.png"), help="the PNG to write")
+    parser.add_argument("--csv", type=Path, help="also write the LR of every tick to this CSV file")
+    parser.add_argument("--compare", action="append", default=[], metavar="CLASS_PATH[:key=value,...]",
+                        help="a torch.optim.lr_scheduler class to draw beside (repeatable)")
+    parser.add_argument("--lr", type=float, help="initial LR of --compare schedulers (default: the first peak)")
+    try:
+        args = parser.parse_args(list(argv))
+    except argparse.ArgumentError as error:
+        raise UsageError(str(error)) from None
+    if not args.configs and not args.compare:
+        raise UsageError("plot needs at least one CONFIG or --compare")
+    if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
+        raise UsageError(f"--steps-per-epoch must be >= 1, got {args.steps_per_epoch}")
+    series: list[Series] = []
+    for path in args.configs:
+        for item in series_from_config(path, args.steps_per_epoch):
+            item.panel = path.name
+            series.append(item)
+    ticks = max((len(item.lrs) for item in series), default=100)
+    lr = args.lr if args.lr is not None else (float(series[0].lrs.max()) if series else 0.1)
+    unit = series[0].unit if series else "tick"
+    for spec in args.compare:
+        class_path, init_args = _parse_compare(spec)
+        compared = stepped_series(class_path, init_args, lr, ticks, unit)
+        compared.panel = series[0].panel if series else "compared"
+        series.append(compared)
+    draw(series, args.out)
+    if args.csv is not None:
+        write_csv(series, args.csv)
+    print("\n\n".join(_table(item) for item in series))
+    print(f"\nwrote {args.out}" + (f" and {args.csv}" if args.csv is not None else ""))
+    return series
