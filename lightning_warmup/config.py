@@ -59,6 +59,17 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _string_hint(value: Any) -> str:
+    """For a number that arrived as a string: the usual cause, YAML 1.1 reading ``1e-3`` as text."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        float(value)
+    except ValueError:
+        return ""
+    return f" YAML 1.1 reads {value} as a string: write {float(value)!r} with a dot, e.g. 1.0e-3, or load with OmegaConf."
+
+
 def check_real(name: str, value: Any, *, low: float | None = None, high: float | None = None,
                low_open: bool = False, high_open: bool = False, fix: str = "") -> float:
     """Return ``value`` as a float, or raise naming ``name``, the value, the rule and ``fix``.
@@ -73,7 +84,7 @@ def check_real(name: str, value: Any, *, low: float | None = None, high: float |
     """
     tail = f" {fix}" if fix else ""
     if not _is_number(value):
-        raise TypeError(f"{name} must be a number, got {name}={value!r} ({type(value).__name__}).{tail}")
+        raise TypeError(f"{name} must be a number, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}")
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {name}={value!r}.{tail}")
@@ -102,7 +113,7 @@ def check_ticks(name: str, value: Any, *, low: int = 0, fix: str = "") -> int:
     """
     tail = f" {fix}" if fix else ""
     if isinstance(value, bool) or not _is_number(value):
-        raise TypeError(f"{name} must be an int, got {name}={value!r} ({type(value).__name__}).{tail}")
+        raise TypeError(f"{name} must be an int, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {name}={value!r}.{tail}")
     if not float(value).is_integer():
@@ -145,7 +156,7 @@ def per_group(name: str, value: PerGroup, n_groups: int | None, *, low: float = 
     if isinstance(value, (str, bytes)) or not (_is_number(value) or isinstance(value, Sequence)):
         raise TypeError(
             f"{name} must be a float or a sequence of floats (one per param group), "
-            f"got {name}={value!r} ({type(value).__name__})."
+            f"got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}"
         )
     values = [value] * (n_groups or 1) if _is_number(value) else list(value)  # type: ignore[arg-type]
     if n_groups is not None and len(values) != n_groups:

@@ -10,7 +10,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 from typing_extensions import override
 
-from lightning_warmup.config import PerGroup, ScheduleConfig
+from lightning_warmup.config import PerGroup, ScheduleConfig, per_group
 from lightning_warmup.schedule import Curve
 
 __all__ = ["WarmupCosLR"]
@@ -117,6 +117,8 @@ class WarmupCosLR(LRScheduler):
                 f"give at most one of lr, learning_rate: learning_rate is an alias of lr, got lr={lr!r}, "
                 f"learning_rate={learning_rate!r}. Keep one of them."
             )
+        if learning_rate is not None:
+            per_group("learning_rate", learning_rate, None)  # errors name the argument the user wrote
         config = ScheduleConfig(
             warmup_steps=warmup_steps,
             total_steps=total_steps,
@@ -211,6 +213,8 @@ class WarmupCosLR(LRScheduler):
         optimizer step uses it even if the optimizer state is not restored.
         """
         state = dict(state_dict)
+        if learning_rate is not None:
+            per_group("learning_rate", learning_rate, None)  # errors name the argument the user wrote
         config = ScheduleConfig(**state.pop("config"))
         for key in _STATE_KEYS:
             setattr(self, key, state[key])

@@ -1,0 +1,128 @@
+"""The lightning-warmup command: fit from every config, plot without training, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from lightning_warmup.cli import main
+from lit import formula
+
+ROOT = Path(__file__).resolve().parents[1]
+FIT_CONFIGS = sorted(p.name for p in (ROOT / "configs").glob("*.yaml") if "model:" in p.read_text())
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize("config", FIT_CONFIGS)
+def test_every_fit_config_trains_and_logs_the_lr(tmp_path: Path, config: str) -> None:
+    code = main(["fit", "--config", f"configs/{config}", f"--trainer.default_root_dir={tmp_path}",
+                 "--trainer.max_epochs=3", "--trainer.limit_train_batches=4", "--trainer.limit_val_batches=1",
+                 "--trainer.log_every_n_steps=1", "--trainer.enable_progress_bar=false"])
+    assert code == 0
+    (version,) = (tmp_path / "lightning_logs").iterdir()
+    events = EventAccumulator(str(version))
+    events.Reload()
+    assert [tag for tag in events.Tags()["scalars"] if tag.startswith("lr-AdamW") or tag.startswith("lr-Adam")]
+
+
+def read_csv(path: Path) -> dict[str, list[float]]:
+    with path.open() as f:
+        rows = list(csv.DictReader(f))
+    return {key: [float(row[key]) for row in rows if row[key] != ""] for key in rows[0]}
+
+
+def test_plot_draws_the_config_schedule_exactly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png, table = tmp_path / "digits.png", tmp_path / "digits.csv"
+    assert main(["plot", "configs/digits_step.yaml", "--out", str(png), "--csv", str(table)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    columns = read_csv(table)
+    # 1,437 training images in batches of 64: 23 steps per epoch; 30 epochs; warmup 1 epoch.
+    for label in ("digits_step [decay]", "digits_step [no_decay]"):
+        for t, lr in enumerate(columns[label]):
+            want = formula(t, 3e-3, 3e-5, 3e-4, 23, 690)
+            assert math.isclose(lr, want, rel_tol=1e-12), f"{label}: LR wrong at step {t}: expected {want}, got {lr}"
+    out = capsys.readouterr().out
+    import re
+
+    assert re.search(r"peak\s+23\s+3\.0000e-03", out) and re.search(r"end \(floor\)\s+690\s+3\.0000e-05", out), out
+
+
+def test_plot_steps_per_epoch_flag_and_compare(tmp_path: Path) -> None:
+    table = tmp_path / "lr.csv"
+    code = main(["plot", "configs/digits_warmup_ratio.yaml", "--steps-per-epoch", "10", "--csv", str(table),
+                 "--out", str(tmp_path / "lr.png"), "--compare", "torch.optim.lr_scheduler.StepLR:step_size=100,gamma=0.5"])
+    assert code == 0
+    columns = read_csv(table)
+    # 10 steps per epoch, 30 epochs: total 300, warmup 10% = 30.
+    assert [round(v, 12) for v in columns["digits_warmup_ratio [decay]"][:31:10]] == [
+        round(formula(t, 3e-3, 1e-5, 3e-4, 30, 300), 12) for t in (0, 10, 20, 30)]
+    step_lr = columns["StepLR"]
+    assert step_lr[0] == pytest.approx(3e-3) and step_lr[100] == pytest.approx(1.5e-3)
+
+
+def test_plot_seed_004_standard_schedulers_side_by_side(tmp_path: Path) -> None:
+    table = tmp_path / "seed004.csv"
+    assert main(["plot", "configs/seed004_torch_schedulers.yaml", "--csv", str(table),
+                 "--out", str(tmp_path / "seed004.png")]) == 0
+    columns = read_csv(table)
+    assert set(columns) == {"tick", "Step Decay", "Exponential Decay", "Cosine Annealing", "WarmupCosLR"}
+    for t in range(100):
+        assert columns["Step Decay"][t] == pytest.approx(0.1 * 0.5 ** (t // 25), rel=1e-12), f"StepLR at {t}"
+        assert columns["Exponential Decay"][t] == pytest.approx(0.1 * 0.95**t, rel=1e-9), f"ExponentialLR at {t}"
+        assert columns["WarmupCosLR"][t] == pytest.approx(formula(t, 0.1, 0.0, 0.01, 5, 100), rel=1e-12, abs=1e-300)
+
+
+def test_plot_restarts_marks_every_restart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lightning_warmup.plot import plot_main
+
+    series = plot_main(["configs/digits_restarts.yaml", "--out", str(tmp_path / "r.png")])
+    # 23 steps per epoch: cycles of 115 steps (warmup 12), annealing parts 103, 154, 231, ...
+    assert series[0].marks["restart"] == [115, 115 + 12 + 154, 115 + 12 + 154 + 12 + 231]
+
+
+BAD = {
+    "unknown key": ("model:\n  class_path: examples.digits.DigitsClassifier\n  init_args:\n    warmup_epoch: 1\n",
+                    r"examples\.digits\.DigitsClassifier: Option 'warmup_epoch' is not accepted"),
+    "wrong type": ("model:\n  class_path: examples.digits.DigitsClassifier\n  init_args:\n    lr: fast\n",
+                   r"Parser key \"lr\": Expected a <class 'float'>"),
+    "impossible lengths": ("model:\n  class_path: examples.digits.DigitsClassifier\n  init_args:\n    warmup_epochs: 5\n"
+                           "data:\n  class_path: examples.digits.DigitsDataModule\ntrainer:\n  max_epochs: 3\n",
+                           r"warmup_steps must be smaller than total_steps .* got warmup_steps=115, total_steps=69"),
+    "unknown class": ("model:\n  class_path: examples.digits.Nope\n", r"Nope"),
+}
+
+
+@pytest.mark.parametrize("command", ["fit", "plot"])
+@pytest.mark.parametrize(("text", "pattern"), BAD.values(), ids=BAD)
+def test_bad_config_is_one_line_and_exit_code_2(tmp_path: Path, command: str, text: str, pattern: str) -> None:
+    import re
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(text + f"trainer:\n  default_root_dir: {tmp_path}\n  logger: false\n" if "trainer:" not in text
+                    else text.replace("trainer:\n", f"trainer:\n  default_root_dir: {tmp_path}\n  logger: false\n"))
+    args = ["fit", "--config", str(path)] if command == "fit" else ["plot", str(path), "--out", str(tmp_path / "x.png")]
+    done = subprocess.run([sys.executable, "-m", "lightning_warmup", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("lightning-warmup: error:")]
+    assert len(errors) == 1 and re.search(pattern, errors[0]), done.stderr[-2000:]
+
+
+def test_console_script_and_missing_file() -> None:
+    script = Path(sys.executable).parent / "lightning-warmup"
+    done = subprocess.run([str(script), "plot", "configs/missing.yaml"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "lightning-warmup: error: cannot read config 'configs/missing.yaml': No such file or directory"
