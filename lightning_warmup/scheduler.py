@@ -213,8 +213,6 @@ class WarmupCosLR(LRScheduler):
         optimizer step uses it even if the optimizer state is not restored.
         """
         state = dict(state_dict)
-        if learning_rate is not None:
-            per_group("learning_rate", learning_rate, None)  # errors name the argument the user wrote
         config = ScheduleConfig(**state.pop("config"))
         for key in _STATE_KEYS:
             setattr(self, key, state[key])
