@@ -32,28 +32,52 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Curve", "Cycle", "lr_in_cycle"]
+__all__ = ["Curve", "Cycle", "cycle_phase", "lr_in_cycle", "lrs_at"]
 
 
-class _ScalarOps:
-    """The three array operations :func:`lr_in_cycle` needs, for Python floats."""
+class _MinMax:
+    """``maximum`` and ``minimum`` for Python numbers, named as NumPy names them."""
 
-    cos = staticmethod(math.cos)
+    maximum = staticmethod(max)
+    minimum = staticmethod(min)
 
-    @staticmethod
-    def where(condition: bool, if_true: float, if_false: float) -> float:
-        return if_true if condition else if_false
 
-    @staticmethod
-    def maximum(a: float, b: float) -> float:
-        return a if a > b else b
+def cycle_phase(tau: Any, warmup: Any, anneal: Any, inclusive: bool, ops: Any = None) -> tuple[Any, Any]:
+    """Where tick ``tau`` of a cycle stands: ``(in_warmup, fraction)``.
 
-    @staticmethod
-    def minimum(a: float, b: float) -> float:
-        return a if a < b else b
+    ``fraction`` is how far the LR is from its low end (``S`` in warmup, ``m``
+    after) towards the peak: ``tau / W`` (or ``tau / (W - 1)``, inclusive) in
+    warmup, ``(1 + cos(pi * (tau - W) / A)) / 2`` after. It does not depend on
+    the param group, so a scheduler computes it once per tick for all groups.
+
+    Args:
+        tau: ticks since the cycle started, ``>= 0`` (an int, or an array with ``ops=numpy``).
+        warmup: warmup ticks of this cycle, ``W``.
+        anneal: annealing ticks of this cycle, ``A >= 1``.
+        inclusive: whether the last warmup tick already reaches the peak.
+        ops: ``None`` for Python numbers, or ``numpy`` to evaluate arrays.
+
+    Examples:
+        >>> cycle_phase(1, warmup=4, anneal=10, inclusive=False)
+        (True, 0.25)
+        >>> cycle_phase(9, warmup=4, anneal=10, inclusive=False)
+        (False, 0.5)
+    """
+    ramp_ticks = warmup - 1 if inclusive else warmup
+    if ops is None:  # one number: evaluate only the branch that applies
+        if tau < warmup:
+            return True, (tau / ramp_ticks if ramp_ticks > 0 else 1.0)
+        return False, (1 + math.cos(math.pi * (tau - warmup) / anneal)) / 2
+    in_warmup = tau < warmup
+    # An inclusive warmup of one tick is the peak itself; maximum() only keeps
+    # the division defined where that branch is not taken.
+    ramp = ops.where(ramp_ticks > 0, tau / ops.maximum(ramp_ticks, 1), 1.0)
+    cosine = (1 + ops.cos(math.pi * ops.maximum(tau - warmup, 0) / anneal)) / 2
+    return in_warmup, ops.where(in_warmup, ramp, cosine)
 
 
 def lr_in_cycle(
@@ -64,12 +88,12 @@ def lr_in_cycle(
     floor: Any,
     start: Any,
     inclusive: bool,
-    ops: Any = _ScalarOps,
+    ops: Any = None,
 ) -> Any:
     """The LR at tick ``tau`` of one cycle (the formula of the module docstring).
 
-    Works on Python numbers (``ops`` left at its default) and on NumPy arrays
-    (``ops=numpy``): every argument but ``inclusive`` may be an array.
+    Works on Python numbers (``ops=None``) and on NumPy arrays (``ops=numpy``):
+    every argument but ``inclusive`` may then be an array.
 
     Args:
         tau: ticks since the cycle started, ``>= 0``.
@@ -79,7 +103,7 @@ def lr_in_cycle(
         floor: the floor ``m``.
         start: the LR the warmup starts from, ``S``.
         inclusive: whether the last warmup tick already reaches the peak.
-        ops: a namespace with ``where``, ``maximum`` and ``cos`` (``math``-like or ``numpy``).
+        ops: ``None`` for numbers, or ``numpy``.
 
     Returns:
         The LR, a float or an array shaped like ``tau``.
@@ -90,13 +114,9 @@ def lr_in_cycle(
         >>> lr_in_cycle(tau=9, warmup=4, anneal=10, peak=1.0, floor=0.0, start=0.0, inclusive=False)
         0.5
     """
-    ramp_ticks = warmup - 1 if inclusive else warmup
-    # An inclusive warmup of one tick is the peak itself; maximum() only keeps
-    # the division defined where that branch is not taken.
-    ramp = ops.where(ramp_ticks > 0, tau / ops.maximum(ramp_ticks, 1), 1.0)
-    warm = start + (peak - start) * ramp
-    cosine = floor + (peak - floor) * (1 + ops.cos(math.pi * ops.maximum(tau - warmup, 0) / anneal)) / 2
-    return ops.where(tau < warmup, warm, cosine)
+    in_warmup, fraction = cycle_phase(tau, warmup, anneal, inclusive, ops)
+    low = (start if in_warmup else floor) if ops is None else ops.where(in_warmup, start, floor)
+    return low + (peak - low) * fraction
 
 
 @dataclass(frozen=True)
@@ -197,11 +217,11 @@ class Curve:
         self.cycle_at(t)
         return list(self._cycles) if self.cycle_steps is not None else [self.cycle_at(t)]
 
-    def cycle_peak(self, index: Any, ops: Any = _ScalarOps) -> Any:
+    def cycle_peak(self, index: Any, ops: Any = _MinMax) -> Any:
         """Peak of cycle ``index``: ``peak * cycle_decay**index``, never below the floor."""
         return ops.maximum(self.peak * self.cycle_decay**index, self.floor)
 
-    def cycle_start_lr(self, peak: Any, ops: Any = _ScalarOps) -> Any:
+    def cycle_start_lr(self, peak: Any, ops: Any = _MinMax) -> Any:
         """The LR a warmup towards ``peak`` starts from."""
         if self.warmup_start_lr is None:
             assert self.warmup_factor is not None  # guaranteed by config validation
@@ -217,16 +237,32 @@ class Curve:
             >>> [f"{curve.lr_at(t):.2e}" for t in (0, 1, 2, 3, 25, 10**6)]
             ['3.33e-04', '6.67e-04', '1.00e-03', '1.00e-03', '1.00e-05', '1.00e-05']
         """
-        if self.total_steps is not None and t >= self.total_steps:
-            return self.floor
-        cycle = self.cycle_at(t)
-        peak = self.cycle_peak(cycle.index)
-        return lr_in_cycle(
-            t - cycle.start,
-            cycle.warmup,
-            cycle.anneal,
-            peak,
-            self.floor,
-            self.cycle_start_lr(peak),
-            self.warmup_inclusive,
-        )
+        return lrs_at((self,), t)[0]
+
+
+def lrs_at(curves: Sequence[Curve], t: int) -> list[float]:
+    """The LR of every curve at tick ``t``; the curves must share their lengths (one optimizer's groups).
+
+    The phase of the tick is computed once and each group's peak, floor and
+    start are applied to it: this is what a scheduler evaluates per step.
+
+    Examples:
+        >>> groups = [Curve(1.0, 0.0, 2, 6, warmup_factor=0.0), Curve(0.5, 0.1, 2, 6, warmup_factor=0.0)]
+        >>> lrs_at(groups, 1), lrs_at(groups, 6)
+        ([0.5, 0.25], [0.0, 0.1])
+    """
+    first = curves[0]
+    if first.total_steps is not None and t >= first.total_steps:
+        return [curve.floor for curve in curves]
+    if first.cycle_steps is None:
+        index, tau, warmup, anneal = 0, t, first.warmup_steps, first.total_steps - first.warmup_steps  # type: ignore[operator]
+    else:
+        cycle = first.cycle_at(t)
+        index, tau, warmup, anneal = cycle.index, t - cycle.start, cycle.warmup, cycle.anneal
+    in_warmup, fraction = cycle_phase(tau, warmup, anneal, first.warmup_inclusive)
+    lrs = []
+    for curve in curves:
+        peak = curve.peak if index == 0 else curve.cycle_peak(index)
+        low = curve.cycle_start_lr(peak) if in_warmup else curve.floor
+        lrs.append(low + (peak - low) * fraction)
+    return lrs

@@ -11,7 +11,7 @@ from torch.optim.lr_scheduler import LRScheduler
 from typing_extensions import override
 
 from lightning_warmup.config import PerGroup, ScheduleConfig, per_group
-from lightning_warmup.schedule import Curve
+from lightning_warmup.schedule import Curve, lrs_at
 
 __all__ = ["WarmupCosLR"]
 
@@ -160,15 +160,14 @@ class WarmupCosLR(LRScheduler):
     @override
     def get_lr(self) -> list[float | Tensor]:
         """The LR of every param group at tick ``last_epoch``."""
-        t = self.last_epoch
-        return [curve.lr_at(t) for curve in self.curves]
+        return lrs_at(self.curves, self.last_epoch)  # type: ignore[return-value]
 
     def _get_closed_form_lr(self) -> list[float | Tensor]:
         return self.get_lr()
 
     def lr_at(self, t: int) -> list[float]:
         """The LR of every param group at tick ``t``, without stepping."""
-        return [curve.lr_at(t) for curve in self.curves]
+        return lrs_at(self.curves, t)
 
     def use_config(self, config: ScheduleConfig, base_lrs: Sequence[float] | None = None) -> None:
         """Follow ``config`` from the current tick on, and set the param groups' LR to it.
