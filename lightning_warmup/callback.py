@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import LearningRateMonitor
+from lightning.pytorch.callbacks.progress import ProgressBar
 from lightning.pytorch.core.optimizer import LRSchedulerConfig
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from torch.optim import Optimizer
@@ -81,6 +82,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
         self.progress_bar = progress_bar
         self._logging = False
         self._bar_keys: list[tuple[str, WarmupCosLR]] = []
+        self._unwrap: tuple[ProgressBar, Any] | None = None
 
     # ------------------------------------------------------------------ sizing
     def _configs(self, trainer: pl.Trainer) -> list[LRSchedulerConfig]:
@@ -196,21 +198,44 @@ class WarmupCosLRCallback(LearningRateMonitor):
                 "Pass a logger to the Trainer to see it, e.g. the default TensorBoardLogger."
             )
         self._bar_keys = []
-        if self.progress_bar:
+        bar = trainer.progress_bar_callback
+        if self.progress_bar and bar is not None:
             names, _, _ = self._find_names_from_schedulers(trainer.lr_scheduler_configs)
             self._bar_keys = [(keys[0], c.scheduler) for keys, c in zip(names, trainer.lr_scheduler_configs)
                               if isinstance(c.scheduler, WarmupCosLR)]
             if len(self._bar_keys) == 1:  # one schedule: a short key for the bar
                 self._bar_keys = [("lr", self._bar_keys[0][1])]
+            self._wrap_bar(bar)
+
+    def _wrap_bar(self, bar: ProgressBar) -> None:
+        """Add the LR to the bar's metrics when the bar refreshes: nothing is done per step.
+
+        ``self.log(..., prog_bar=True)`` would cost a logging call at every optimizer step.
+        """
+        original = bar.get_metrics
+        keys = self._bar_keys
+
+        def get_metrics(trainer: pl.Trainer, pl_module: pl.LightningModule) -> dict[str, Any]:
+            metrics = original(trainer, pl_module)
+            for key, scheduler in keys:
+                metrics[key] = float(scheduler.optimizer.param_groups[0]["lr"])
+            return metrics
+
+        bar.get_metrics = get_metrics  # type: ignore[method-assign]
+        self._unwrap = (bar, original)
+
+    @override
+    def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if self._unwrap is not None:
+            bar, original = self._unwrap
+            bar.get_metrics = original  # type: ignore[method-assign]
+            self._unwrap = None
 
     @override
     def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any,
                              **kwargs: Any) -> None:
         if self._logging:
             super().on_train_batch_start(trainer, pl_module, *args, **kwargs)
-        for key, scheduler in self._bar_keys:
-            lr = scheduler.optimizer.param_groups[0]["lr"]
-            pl_module.log(key, float(lr), prog_bar=True, logger=False, on_step=True, on_epoch=False, batch_size=1)
 
     @override
     def on_train_epoch_start(self, trainer: pl.Trainer, *args: Any, **kwargs: Any) -> None:

@@ -35,6 +35,12 @@ def lr_curve(curve: Curve, ticks: Iterable[int] | np.ndarray) -> np.ndarray:
     t = np.asarray(ticks if isinstance(ticks, np.ndarray) else list(ticks), dtype=np.int64)
     if t.size == 0:
         return np.zeros(t.shape)
+    if curve.cycle_steps is None:  # one cycle: no cycle lookup needed
+        total = curve.total_steps
+        assert total is not None  # guaranteed by config validation
+        lr = lr_in_cycle(t.astype(np.float64), curve.warmup_steps, total - curve.warmup_steps, curve.peak,
+                         curve.floor, curve.cycle_start_lr(curve.peak), curve.warmup_inclusive, ops=np)
+        return np.where(t >= total, curve.floor, lr)
     cycles = curve.listed_cycles(int(t.max()))
     starts = np.array([c.start for c in cycles])
     at = np.searchsorted(starts, t, side="right") - 1

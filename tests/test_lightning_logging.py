@@ -72,12 +72,24 @@ def test_single_group_and_scheduler_name_use_lr_monitor_keys(tmp_path: Path) -> 
     assert logged["my-schedule"][0] == (0, pytest.approx(0.1))
 
 
-def test_progress_bar_shows_the_lr(tmp_path: Path) -> None:
-    record = RecordLR()
-    fitted = trainer(tmp_path, callbacks=[record], max_epochs=1, enable_progress_bar=True)
+def test_progress_bar_shows_the_lr_the_coming_step_uses(tmp_path: Path) -> None:
+    import lightning as L
+
+    class ReadBar(L.Callback):
+        def __init__(self) -> None:
+            self.shown: list[tuple[float, float]] = []
+
+        def on_before_optimizer_step(self, trainer, pl_module, optimizer) -> None:
+            metrics = trainer.progress_bar_callback.get_metrics(trainer, pl_module)
+            self.shown.append((metrics["lr"], float(optimizer.param_groups[0]["lr"])))
+
+    reader = ReadBar()
+    fitted = trainer(tmp_path, callbacks=[reader], max_epochs=1, enable_progress_bar=True)
     fitted.fit(TinyModel(lr=1e-2, warmup_steps=5))
-    last_step_lr = record.steps[-1][2][0]
-    assert fitted.progress_bar_metrics["lr"] == pytest.approx(last_step_lr, rel=1e-6)
+    assert len(reader.shown) == 8
+    for step, (shown, used) in enumerate(reader.shown):
+        assert shown == used, f"progress bar LR wrong at step {step}: shows {shown}, the step uses {used}"
+    assert "lr" not in fitted.progress_bar_callback.get_metrics(fitted, fitted.lightning_module), "unwrapped after fit"
 
 
 def test_the_plan_is_said_once_at_fit_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -1,0 +1,354 @@
+"""What the schedule costs, measured side by side in one run: ``make bench``.
+
+Every figure is a ratio of contenders timed in the same run, median of
+interleaved repeats (these machines are noisy). Prints one table and writes it
+to ``benchmarks/results.md``, which the README quotes.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import torch  # noqa: E402
+from torch.optim.lr_scheduler import CosineAnnealingLR, LambdaLR, LinearLR, SequentialLR  # noqa: E402
+
+from lightning_warmup import WarmupCosLR  # noqa: E402
+
+WARMUP, TOTAL = 1_000, 10_000_000
+ROWS: list[tuple[str, str, str, str]] = []  # (measure, result, target, verdict)
+
+
+def say(*parts: object) -> None:
+    print(*parts, flush=True)
+
+
+def interleaved(contenders: dict[str, Callable[[], float]], repeats: int) -> dict[str, float]:
+    """Median seconds of each contender, the contenders taking turns ``repeats`` times."""
+    seen: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, run in contenders.items():
+            seen[name].append(run())
+    return {name: statistics.median(times) for name, times in seen.items()}
+
+
+# --------------------------------------------------------------------------- 1. per tick
+def closed_form(t: int) -> float:
+    if t < WARMUP:
+        return 0.1 + 0.9 * t / WARMUP
+    return (1 + math.cos(math.pi * (t - WARMUP) / (TOTAL - WARMUP))) / 2
+
+
+def optimizer(groups: int) -> torch.optim.Optimizer:
+    return torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1))]} for _ in range(groups)], lr=0.1)
+
+
+def timed_ticks(make: Callable[[torch.optim.Optimizer], Any], groups: int, ticks: int) -> Callable[[], float]:
+    def run() -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scheduler = make(optimizer(groups))
+            step = scheduler.step
+            start = time.perf_counter()
+            for _ in range(ticks):
+                step()
+            return (time.perf_counter() - start) / ticks
+    return run
+
+
+class PlainAssignment:
+    """The floor: write a precomputed LR into every param group."""
+
+    def __init__(self, opt: torch.optim.Optimizer) -> None:
+        self.groups, self.t = opt.param_groups, 0
+
+    def step(self) -> None:
+        self.t += 1
+        lr = 0.1
+        for group in self.groups:
+            group["lr"] = lr
+
+
+def per_tick() -> None:
+    say("\n[1] per-tick cost of scheduler.step()")
+    for groups in (1, 8):
+        contenders = {
+            "plain assignment (floor)": timed_ticks(PlainAssignment, groups, 20_000),
+            "WarmupCosLR": timed_ticks(lambda o: WarmupCosLR(o, warmup_steps=WARMUP, total_steps=TOTAL), groups, 20_000),
+            "LambdaLR, same closed form": timed_ticks(lambda o: LambdaLR(o, closed_form), groups, 20_000),
+            "SequentialLR(LinearLR, CosineAnnealingLR)": timed_ticks(lambda o: SequentialLR(
+                o, [LinearLR(o, 0.1, 1.0, WARMUP), CosineAnnealingLR(o, TOTAL - WARMUP)], [WARMUP]), groups, 20_000),
+        }
+        if importlib.util.find_spec("transformers"):
+            from transformers import get_cosine_schedule_with_warmup
+
+            contenders["transformers get_cosine_schedule_with_warmup"] = timed_ticks(
+                lambda o: get_cosine_schedule_with_warmup(o, WARMUP, TOTAL), groups, 20_000)
+        if importlib.util.find_spec("timm"):
+            from timm.scheduler import CosineLRScheduler
+
+            def timm_scheduler(o: torch.optim.Optimizer) -> Any:
+                scheduler = CosineLRScheduler(o, t_initial=TOTAL - WARMUP, warmup_t=WARMUP, warmup_prefix=True,
+                                              t_in_epochs=False)
+                counter = iter(range(1, 10**9))
+                scheduler.step = lambda: scheduler.step_update(next(counter))  # type: ignore[method-assign]
+                return scheduler
+
+            contenders["timm CosineLRScheduler.step_update"] = timed_ticks(timm_scheduler, groups, 20_000)
+        medians = interleaved(contenders, repeats=7)
+        floor = medians["plain assignment (floor)"]
+        ours = medians["WarmupCosLR"]
+        peers = {k: v for k, v in medians.items() if k not in ("WarmupCosLR", "plain assignment (floor)")}
+        fastest_name, fastest = min(peers.items(), key=lambda kv: kv[1])
+        for name, seconds in medians.items():
+            say(f"    {groups} group(s)  {name:<48} {seconds * 1e6:7.2f} us  ({seconds / floor:5.1f}x the floor)")
+        missing = [n for n in ("transformers", "timm") if not importlib.util.find_spec(n)]
+        note = f"; {', '.join(missing)} not installed, not measured" if missing else ""
+        ROWS.append((f"step() cost, {groups} param group{'s' if groups > 1 else ''}",
+                     f"{ours / fastest:.2f}x the fastest peer ({fastest_name}); {ours / floor:.1f}x plain assignment{note}",
+                     "<= 1.00x the fastest peer", "met" if ours <= fastest else "NOT met"))
+
+
+# --------------------------------------------------------------------- 2. training loop
+def training_overhead() -> None:
+    import lightning as L
+    from lightning.pytorch.callbacks import LearningRateMonitor
+    from lightning.pytorch.loggers import TensorBoardLogger
+
+    from lit import TinyModel
+    from lightning_warmup import WarmupCosLRCallback
+
+    say("\n[2] training-loop overhead on a real Trainer (tiny model, 1,600 optimizer steps)")
+
+    class NoScheduler(TinyModel):
+        def configure_optimizers(self) -> Any:
+            return torch.optim.AdamW(self.build_param_groups(), lr=1e-2)
+
+    class HandLambda(TinyModel):
+        def configure_optimizers(self) -> Any:
+            opt = torch.optim.AdamW(self.build_param_groups(), lr=1e-2)
+            lam = functools.partial(hand_lambda, warmup=8, total=1600)
+            return {"optimizer": opt, "lr_scheduler": {"scheduler": LambdaLR(opt, lam), "interval": "step"}}
+
+    def fit(model_cls: type, callbacks: list, every: int, root: str) -> Callable[[], float]:
+        def run() -> float:
+            model = model_cls(lr=1e-2, warmup_epochs=1, n=64, batch_size=8, weight_decay=0.01)
+            trainer = L.Trainer(max_epochs=200, logger=TensorBoardLogger(root, name="bench"), log_every_n_steps=every,
+                                callbacks=[c() for c in callbacks], enable_checkpointing=False,
+                                enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")
+            start = time.perf_counter()
+            trainer.fit(model)
+            return time.perf_counter() - start
+        return run
+
+    import logging
+
+    logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as root, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for every in (1, 50):
+            medians = interleaved({
+                "a": fit(NoScheduler, [], every, root),
+                "b": fit(HandLambda, [LearningRateMonitor], every, root),
+                "c": fit(TinyModel, [WarmupCosLRCallback], every, root),
+            }, repeats=5)
+            base = medians["a"]
+            over_b, over_c = medians["b"] - base, medians["c"] - base
+            say(f"    log_every_n_steps={every:<3} (a) no scheduler {base:.2f} s; (b) LambdaLR + LearningRateMonitor "
+                f"+{over_b / base:.1%}; (c) WarmupCosLRMixin + WarmupCosLRCallback +{over_c / base:.1%}")
+            ROWS.append((f"fit overhead over no scheduler, log_every_n_steps={every}",
+                         f"(c) {over_c / base:+.1%} vs (b) {over_b / base:+.1%} (of {base:.2f} s)",
+                         "(c) <= (b)", "met" if over_c <= over_b + 0.01 * base else "NOT met"))
+
+
+def hand_lambda(t: int, warmup: int, total: int) -> float:
+    if t < warmup:
+        return 0.1 + 0.9 * t / warmup
+    return (1 + math.cos(math.pi * min(t - warmup, total - warmup) / (total - warmup))) / 2
+
+
+# ---------------------------------------------------------------------- 3. preview
+def preview() -> None:
+    import numpy as np
+
+    from lightning_warmup.preview import lr_curve
+
+    say("\n[3] the LR of 1,000,000 ticks for a plot")
+    ticks = 1_000_000
+    scheduler = WarmupCosLR(optimizer(1), warmup_steps=WARMUP, total_steps=ticks)
+
+    def vectorised() -> float:
+        start = time.perf_counter()
+        lr_curve(scheduler.curves[0], np.arange(ticks))
+        return time.perf_counter() - start
+
+    def stepped() -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fresh = WarmupCosLR(optimizer(1), warmup_steps=WARMUP, total_steps=ticks)
+            lrs = []
+            start = time.perf_counter()
+            for _ in range(ticks):
+                lrs.append(fresh.optimizer.param_groups[0]["lr"])
+                fresh.step()
+            return time.perf_counter() - start
+
+    medians = interleaved({"vectorised": vectorised, "stepped": stepped}, repeats=3)
+    ratio = medians["stepped"] / medians["vectorised"]
+    say(f"    vectorised {medians['vectorised'] * 1e3:.1f} ms, stepping a scheduler {medians['stepped']:.2f} s: "
+        f"{ratio:.0f}x faster")
+    ROWS.append(("1,000,000-tick preview vs stepping the scheduler", f"{ratio:.0f}x faster "
+                 f"({medians['vectorised'] * 1e3:.0f} ms vs {medians['stepped']:.1f} s)", ">= 50x",
+                 "met" if ratio >= 50 else "NOT met"))
+
+    def plot_command() -> float:
+        out = Path(tempfile.mkdtemp()) / "long.png"
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "lightning_warmup", "plot", "configs/digits_step.yaml",
+                               "--steps-per-epoch", "33334", "--out", str(out)], cwd=ROOT, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        return time.perf_counter() - start
+
+    def import_only() -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import lightning_warmup.plot, lightning_warmup.cli, lightning"],
+                       cwd=ROOT, check=True)
+        return time.perf_counter() - start
+
+    medians = interleaved({"plot": plot_command, "imports": import_only}, repeats=3)
+    drawing = medians["plot"] - medians["imports"]
+    say(f"    `lightning-warmup plot` of a 1,000,020-step config: {medians['plot']:.2f} s in all, "
+        f"{drawing:.2f} s beyond starting Python and importing Lightning")
+    ROWS.append(("`plot` of a 1,000,000-step schedule", f"{drawing:.2f} s beyond start-up ({medians['plot']:.1f} s "
+                 "with start-up)", "about 1 s", "met" if drawing <= 1.5 else "NOT met"))
+
+
+# ------------------------------------------------------------------------ 4. import
+def import_cost() -> None:
+    say("\n[4] import cost after `import lightning`")
+    # Lightning itself may import matplotlib: look at what *our* import adds.
+    code = ("import sys, time, lightning; before = set(sys.modules); t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t, any(m.split('.')[0] == 'matplotlib' for m in set(sys.modules) - before))")
+
+    def child(module: str) -> Callable[[], float]:
+        def run() -> float:
+            out = subprocess.run([sys.executable, "-c", code.format(module=module)], capture_output=True, text=True,
+                                 check=True, cwd=ROOT).stdout.split()
+            assert out[1] == "False", f"{module} imported matplotlib"
+            return float(out[0])
+        return run
+
+    alone = subprocess.run([sys.executable, "-c", "import sys, lightning_warmup; print('matplotlib' in sys.modules, "
+                            "'lightning' in sys.modules)"], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert alone.stdout.split() == ["False", "False"], alone.stdout
+    say("    without Lightning: `import lightning_warmup` imports neither Lightning nor matplotlib")
+    medians = interleaved({"package": child("lightning_warmup"),
+                           "with the mixin and callback": child("lightning_warmup.mixin")}, repeats=7)
+    for name, seconds in medians.items():
+        say(f"    import lightning_warmup ({name}): {seconds * 1e3:.1f} ms, no plotting library imported")
+    worst = max(medians.values())
+    ROWS.append(("`import lightning_warmup` after `import lightning`", f"{medians['package'] * 1e3:.1f} ms "
+                 f"({medians['with the mixin and callback'] * 1e3:.1f} ms with the mixin and callback); "
+                 "no plotting library", "< 50 ms, no plotting library", "met" if worst < 0.05 else "NOT met"))
+
+
+# -------------------------------------------------------------------- 5. conversion
+def conversion_cost() -> None:
+    import logging
+
+    import lightning as L
+    from torch.utils.data import DataLoader, Dataset
+
+    from lit import TinyModel
+    from lightning_warmup import WarmupCosLRCallback
+
+    say("\n[5] epoch -> step conversion at two dataset sizes")
+    logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+
+    class Counting(Dataset):
+        def __init__(self, n: int) -> None:
+            self.n, self.reads = n, 0
+
+        def __len__(self) -> int:
+            return self.n
+
+        def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+            self.reads += 1
+            return torch.zeros(4), torch.zeros(1)
+
+    def run(n: int) -> Callable[[], float]:
+        def once() -> float:
+            data = Counting(n)
+            spent: list[float] = []
+            reads: list[int] = []
+
+            class Timed(TinyModel):
+                def train_dataloader(self) -> DataLoader:
+                    return DataLoader(data, batch_size=8)
+
+                def configure_optimizers(self) -> Any:
+                    start = time.perf_counter()
+                    result = super().configure_optimizers()
+                    spent.append(time.perf_counter() - start)
+                    reads.append(data.reads)
+                    return result
+
+            class TimedCallback(WarmupCosLRCallback):
+                def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+                    start = time.perf_counter()
+                    super().on_train_start(trainer, pl_module)
+                    spent.append(time.perf_counter() - start)
+                    reads.append(data.reads)
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                L.Trainer(max_steps=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                          enable_model_summary=False, callbacks=[TimedCallback()]).fit(
+                    Timed(lr=1e-2, warmup_epochs=1, epochs=10))
+            assert reads == [0, 0], f"the conversion read {reads} items"
+            return sum(spent)
+        return once
+
+    medians = interleaved({"1,000 samples": run(1_000), "1,000,000 samples": run(1_000_000)}, repeats=5)
+    for name, seconds in medians.items():
+        say(f"    {name}: {seconds * 1e3:.2f} ms, no item read")
+    ratio = medians["1,000,000 samples"] / medians["1,000 samples"]
+    ROWS.append(("epoch -> step conversion, 1,000 vs 1,000,000 samples",
+                 f"{medians['1,000 samples'] * 1e3:.1f} ms vs {medians['1,000,000 samples'] * 1e3:.1f} ms "
+                 f"({ratio:.2f}x); no item read", "does not grow with the data", "met" if ratio < 2 else "NOT met"))
+
+
+def main() -> None:
+    started = time.perf_counter()
+    say(f"lightning-warmup benchmarks: torch {torch.__version__}, Python {sys.version.split()[0]}")
+    per_tick()
+    preview()
+    import_cost()
+    conversion_cost()
+    training_overhead()
+    lines = ["| measure | result | target | |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in ROWS]
+    table = "\n".join(lines)
+    say("\n" + table)
+    header = (f"Measured by `make bench` ({time.strftime('%Y-%m-%d')}, torch {torch.__version__}, "
+              f"{__import__('os').cpu_count()} CPU cores); medians of interleaved repeats.\n\n")
+    (ROOT / "benchmarks" / "results.md").write_text(header + table + "\n")
+    say(f"\nwrote benchmarks/results.md in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
