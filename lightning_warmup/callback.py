@@ -115,15 +115,14 @@ class WarmupCosLRCallback(LearningRateMonitor):
             self._check(config)
             scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
             wanted = self._sized(config, length if _uses_epochs(scheduler.built_config) else None)
-            self._follow(scheduler, wanted, config, trainer)
-            lines.append(self._describe(config, length, trainer))
+            self._follow(scheduler, wanted, config)
+            lines.append(self._describe(config, length))
             self._warn_if_run_differs(config, length)
         if lines:
             rank_zero_info("\n".join(lines))
         self._start_logging(trainer, configs)
 
-    def _follow(self, scheduler: WarmupCosLR, wanted: ScheduleConfig, config: LRSchedulerConfig,
-                trainer: pl.Trainer) -> None:
+    def _follow(self, scheduler: WarmupCosLR, wanted: ScheduleConfig, config: LRSchedulerConfig) -> None:
         if not scheduler.restored:
             if wanted != scheduler.config:
                 scheduler.use_config(wanted)
@@ -146,7 +145,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
                 "WarmupCosLRCallback(on_plan_change='adopt') to switch to the new one."
             )
 
-    def _describe(self, config: LRSchedulerConfig, length: TrainerLength, trainer: pl.Trainer) -> str:
+    def _describe(self, config: LRSchedulerConfig, length: TrainerLength) -> str:
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
         warmup, total, cycle = scheduler.config.lengths()
         unit = "optimizer steps" if config.interval == "step" else "epochs"

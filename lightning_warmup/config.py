@@ -349,8 +349,8 @@ class ScheduleConfig:
             peaks = per_group("lr", self.lr, n) or []
         floors = per_group("min_lr", self.min_lr, n)
         if floors is None:
-            ratio = DEFAULT_MIN_LR if self.min_lr_ratio is None else self.min_lr_ratio
-            floors = [ratio * peak for peak in peaks] if self.min_lr_ratio is not None else [ratio] * n
+            ratio = self.min_lr_ratio
+            floors = [DEFAULT_MIN_LR] * n if ratio is None else [ratio * peak for peak in peaks]
         starts = per_group("warmup_start_lr", self.warmup_start_lr, n)
         for i, (peak, floor) in enumerate(zip(peaks, floors)):
             if floor > peak:
