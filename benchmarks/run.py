@@ -176,7 +176,7 @@ def training_overhead() -> None:
                 "a": fit(NoScheduler, [], every, root),
                 "b": fit(HandLambda, [LearningRateMonitor], every, root),
                 "c": fit(TinyModel, [WarmupCosLRCallback], every, root),
-            }, repeats=6, samples=samples)
+            }, repeats=8, samples=samples)
             base = medians["a"]
             over_b, over_c = medians["b"] - base, medians["c"] - base
             # The noise: how far the repeats of one and the same run stray from their median.
