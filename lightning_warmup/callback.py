@@ -89,7 +89,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
         return [c for c in trainer.lr_scheduler_configs if isinstance(c.scheduler, WarmupCosLR)]
 
     def _check(self, config: LRSchedulerConfig) -> None:
-        built = config.scheduler.built_config  # type: ignore[attr-defined]
+        built = config.scheduler.built_config  # type: ignore[union-attr]
         if config.frequency != 1:
             raise ValueError(
                 f"WarmupCosLR counts one tick per {config.interval}, got frequency={config.frequency}. "
@@ -99,7 +99,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
             require_whole_epochs(built.to_dict())
 
     def _sized(self, config: LRSchedulerConfig, length: TrainerLength | None) -> ScheduleConfig:
-        built: ScheduleConfig = config.scheduler.built_config  # type: ignore[attr-defined]
+        built: ScheduleConfig = config.scheduler.built_config  # type: ignore[union-attr]
         if config.interval != "step" or length is None:
             return built
         if length.steps_per_epoch is None:

@@ -51,13 +51,10 @@ def make_cli(args: Sequence[str] | None = None, run: bool = True) -> Any:
     from lightning_warmup.callback import WarmupCosLRCallback
 
     class WarmupCLI(LightningCLI):
-        def before_instantiate_classes(self) -> None:  # noqa: D102 - LightningCLI hook
-            pass
-
         def instantiate_trainer(self, **kwargs: Any) -> L.Trainer:  # noqa: D102 - LightningCLI hook
             trainer = super().instantiate_trainer(**kwargs)
-            if not any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):
-                trainer.callbacks.append(WarmupCosLRCallback())
+            if not any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):  # type: ignore[attr-defined]
+                trainer.callbacks.append(WarmupCosLRCallback())  # type: ignore[attr-defined]
             return trainer
 
     return WarmupCLI(

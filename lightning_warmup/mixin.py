@@ -114,7 +114,7 @@ class WarmupCosLRMixin:
         params = [p for p in self.parameters() if p.requires_grad]  # type: ignore[attr-defined]
         if not hparams.get("exclude_bias_and_norm", True) or self._weight_decay(hparams) == 0:
             return [{"params": params}]
-        groups = [
+        groups: list[dict[str, Any]] = [
             {"params": [p for p in params if p.ndim >= 2], "name": "decay"},
             {"params": [p for p in params if p.ndim < 2], "name": "no_decay", "weight_decay": 0.0},
         ]
@@ -128,7 +128,7 @@ class WarmupCosLRMixin:
         kwargs = dict(hparams.get("optimizer_kwargs") or {})
         if hparams.get("weight_decay") is not None:
             kwargs["weight_decay"] = hparams["weight_decay"]
-        return cls(param_groups, lr=peak_lr(hparams), **kwargs)
+        return cls(param_groups, lr=peak_lr(hparams), **kwargs)  # type: ignore[call-arg]
 
     def _weight_decay(self, hparams: Mapping[str, Any]) -> float:
         if hparams.get("weight_decay") is not None:

@@ -60,7 +60,8 @@ def _curve_series(label: str, unit: str, curve: Curve, ticks: int) -> Series:
     peak_tick = warmup - 1 if curve.warmup_inclusive and warmup else warmup
     marks: dict[str, list[int]] = {"warmup end": [warmup] if warmup else []}
     if curve.cycle_steps is not None:
-        starts, t = [], first.end
+        starts: list[int] = []
+        t = first.end
         while t < ticks and len(starts) < 1000:
             starts.append(t)
             t = curve.cycle_at(t).end

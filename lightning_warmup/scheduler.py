@@ -155,7 +155,7 @@ class WarmupCosLR(LRScheduler):
         self.base_lrs = [_plain(v) for v in self.base_lrs]
         #: The peaks this scheduler was built with; :attr:`base_lrs` may differ after
         #: :meth:`load_state_dict`.
-        self.built_base_lrs: list[float] = list(self.base_lrs)
+        self.built_base_lrs: list[float] = [_plain(v) for v in self.base_lrs]
 
     @override
     def get_lr(self) -> list[float | Tensor]:
@@ -179,9 +179,10 @@ class WarmupCosLR(LRScheduler):
             config: the settings to follow (validated again against the param groups).
             base_lrs: each group's own initial LR; by default the current :attr:`base_lrs`.
         """
-        peaks = list(self.base_lrs if base_lrs is None else base_lrs)
+        peaks = [_plain(v) for v in (self.base_lrs if base_lrs is None else base_lrs)]
         curves = config.curves(peaks)
-        self.config, self.curves, self.base_lrs = config, curves, peaks
+        self.config, self.curves = config, curves
+        self.base_lrs = peaks  # type: ignore[assignment]  # plain floats, for plain state dicts
         self._apply(self.lr_at(max(self.last_epoch, 0)))
 
     def _apply(self, lrs: Sequence[float]) -> None:
