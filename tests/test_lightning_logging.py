@@ -101,3 +101,16 @@ def test_the_plan_is_said_once_at_fit_start(tmp_path: Path, caplog: pytest.LogCa
             and "warmup 3 optimizer steps from 0.001 to the peak 0.01" in plans[0]
             and "ending at optimizer step 12" in plans[0]
             and "floor 0.0001" in plans[0]), plans[0]
+
+
+def test_the_mixin_adds_the_callback_once(tmp_path: Path) -> None:
+    from lightning_warmup import WarmupCosLRCallback
+
+    alone = trainer(tmp_path, max_epochs=1)
+    alone.fit(TinyModel(lr=1e-2, warmup_steps=2))
+    assert sum(isinstance(c, WarmupCosLRCallback) for c in alone.callbacks) == 1
+
+    mine = WarmupCosLRCallback(log_momentum=True)
+    given = trainer(tmp_path, max_epochs=1, callbacks=[mine])
+    given.fit(TinyModel(lr=1e-2, warmup_steps=2))
+    assert [c for c in given.callbacks if isinstance(c, WarmupCosLRCallback)] == [mine]

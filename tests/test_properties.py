@@ -101,3 +101,23 @@ def test_vectorised_preview_of_single_cycles(case: tuple[ScheduleConfig, float])
     (curve,) = config.curves([peak])
     ticks = np.arange(0, config.lengths().total_steps + 10)
     assert np.allclose(lr_curve(curve, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=0.0, max_value=20.0), st.floats(min_value=0.5, max_value=50.0),
+       st.integers(min_value=1, max_value=500))
+def test_epochs_resolve_to_the_nearest_tick(warmup_epochs: float, epochs: float, steps_per_epoch: int) -> None:
+    import pytest
+
+    from lightning_warmup.config import epochs_to_ticks
+
+    warmup = epochs_to_ticks(warmup_epochs, steps_per_epoch)
+    total = epochs_to_ticks(epochs, steps_per_epoch)
+    assert abs(warmup - warmup_epochs * steps_per_epoch) <= 0.5 or (warmup == 1 and warmup_epochs > 0)
+    assert abs(total - epochs * steps_per_epoch) <= 0.5 or total == 1
+    if warmup < total:
+        assert ScheduleConfig(warmup_epochs=warmup_epochs, epochs=epochs,
+                              steps_per_epoch=steps_per_epoch).lengths()[:2] == (warmup, total)
+    else:
+        with pytest.raises(ValueError, match="warmup_steps must be smaller than total_steps"):
+            ScheduleConfig(warmup_epochs=warmup_epochs, epochs=epochs, steps_per_epoch=steps_per_epoch)
