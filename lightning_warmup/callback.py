@@ -19,8 +19,19 @@ from lightning_warmup.trainer_length import TrainerLength, measure
 
 __all__ = ["WarmupCosLRCallback"]
 
+
 def _uses_epochs(config: ScheduleConfig) -> bool:
     return any(getattr(config, name) is not None for name in EPOCH_KEYS)
+
+
+def _name(config: LRSchedulerConfig) -> str:
+    """The scheduler's name as LearningRateMonitor keys it."""
+    return config.name or f"lr-{type(config.scheduler.optimizer).__name__}"
+
+
+def _unit(config: LRSchedulerConfig) -> str:
+    """What one tick is, in the plural."""
+    return "optimizer steps" if config.interval == "step" else "epochs"
 
 
 def _plan_changes(old: WarmupCosLR, new_config: ScheduleConfig, new_peaks: list[float]) -> list[str]:
@@ -98,9 +109,10 @@ class WarmupCosLRCallback(LearningRateMonitor):
         if config.interval == "epoch":
             require_whole_epochs(built.to_dict())
 
-    def _sized(self, config: LRSchedulerConfig, length: TrainerLength | None) -> ScheduleConfig:
+    def _sized(self, config: LRSchedulerConfig, length: TrainerLength) -> ScheduleConfig:
+        """The scheduler's settings with the trainer's steps per epoch, where epochs must become steps."""
         built: ScheduleConfig = config.scheduler.built_config  # type: ignore[union-attr]
-        if config.interval != "step" or length is None:
+        if config.interval != "step" or not _uses_epochs(built):
             return built
         if length.steps_per_epoch is None:
             raise no_length_error(built.to_dict())
@@ -114,13 +126,12 @@ class WarmupCosLRCallback(LearningRateMonitor):
         for config in configs:
             self._check(config)
             scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-            wanted = self._sized(config, length if _uses_epochs(scheduler.built_config) else None)
-            self._follow(scheduler, wanted, config)
+            self._follow(scheduler, self._sized(config, length), config)
             lines.append(self._describe(config, length))
             self._warn_if_run_differs(config, length)
         if lines:
             rank_zero_info("\n".join(lines))
-        self._start_logging(trainer, configs)
+        self._start_logging(trainer)
 
     def _follow(self, scheduler: WarmupCosLR, wanted: ScheduleConfig, config: LRSchedulerConfig) -> None:
         if not scheduler.restored:
@@ -130,28 +141,21 @@ class WarmupCosLRCallback(LearningRateMonitor):
         changes = _plan_changes(scheduler, wanted, scheduler.built_base_lrs)
         if not changes:
             return
-        name = config.name or f"lr-{type(scheduler.optimizer).__name__}"
         if self.on_plan_change == "adopt":
             scheduler.use_config(wanted, base_lrs=scheduler.built_base_lrs)
-            rank_zero_warn(
-                f"WarmupCosLR ({name}): the current settings give another plan than the checkpoint's: "
-                f"{'; '.join(changes)}. Adopting the new plan from step {scheduler.last_epoch} "
-                "(on_plan_change='adopt')."
-            )
+            outcome = f"Adopting the new plan from step {scheduler.last_epoch} (on_plan_change='adopt')."
         else:
-            rank_zero_warn(
-                f"WarmupCosLR ({name}): the current settings give another plan than the checkpoint's: "
-                f"{'; '.join(changes)}. Continuing the checkpoint's plan; pass "
-                "WarmupCosLRCallback(on_plan_change='adopt') to switch to the new one."
-            )
+            outcome = ("Continuing the checkpoint's plan; pass WarmupCosLRCallback(on_plan_change='adopt') to "
+                       "switch to the new one.")
+        rank_zero_warn(f"WarmupCosLR ({_name(config)}): the current settings give another plan than the "
+                       f"checkpoint's: {'; '.join(changes)}. {outcome}")
 
     def _describe(self, config: LRSchedulerConfig, length: TrainerLength) -> str:
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
         warmup, total, cycle = scheduler.config.lengths()
-        unit = "optimizer steps" if config.interval == "step" else "epochs"
+        unit = _unit(config)
         curve = scheduler.curves[0]
-        name = config.name or f"lr-{type(scheduler.optimizer).__name__}"
-        parts = [f"WarmupCosLR plan ({name}, interval={config.interval!r})"]
+        parts = [f"WarmupCosLR plan ({_name(config)}, interval={config.interval!r})"]
         if config.interval == "step" and length.steps_per_epoch is not None:
             parts.append(length.describe())
         start = curve.cycle_start_lr(curve.peak)
@@ -160,7 +164,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
         if cycle is not None:
             end += f" in cycles of {cycle} {unit} (x{scheduler.config.cycle_mult:g} each, peaks x{scheduler.config.cycle_decay:g})"
         if total is not None:
-            end += f", ending at {unit[:-1] if unit.endswith('s') else unit} {total}"
+            end += f", ending at {unit[:-1]} {total}"
         parts.append(end)
         if len(scheduler.curves) > 1:
             parts.append(f"{len(scheduler.curves)} param groups, peaks " +
@@ -171,7 +175,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
         total = scheduler.config.lengths().total_steps
         run = length.run_steps if config.interval == "step" else length.max_epochs
-        unit = "optimizer steps" if config.interval == "step" else "epochs"
+        unit = _unit(config)
         if total is None or run is None or total == run:
             return
         if total < run:
@@ -183,11 +187,11 @@ class WarmupCosLRCallback(LearningRateMonitor):
         else:
             rank_zero_warn(
                 f"The trainer stops after {run} {unit}, before the schedule ends at {total}: the LR never reaches "
-                f"min_lr (it ends at {scheduler.lr_at(run)[0]:.3g}). Shorten the schedule or train longer."
+                f"min_lr (the last step uses {scheduler.lr_at(run - 1)[0]:.3g}). Shorten the schedule or train longer."
             )
 
     # ----------------------------------------------------------------- logging
-    def _start_logging(self, trainer: pl.Trainer, configs: list[LRSchedulerConfig]) -> None:
+    def _start_logging(self, trainer: pl.Trainer) -> None:
         self._logging = bool(trainer.loggers)
         if self._logging:
             super().on_train_start(trainer)
