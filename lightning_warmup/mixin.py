@@ -131,14 +131,16 @@ class WarmupCosLRMixin:
         return cls(param_groups, lr=peak_lr(hparams), **kwargs)  # type: ignore[call-arg]
 
     def _weight_decay(self, hparams: Mapping[str, Any]) -> float:
+        """The weight decay the optimizer will use: the hparam, ``optimizer_kwargs``, or the class default."""
         if hparams.get("weight_decay") is not None:
             return float(hparams["weight_decay"])
         kwargs = hparams.get("optimizer_kwargs") or {}
         if "weight_decay" in kwargs:
             return float(kwargs["weight_decay"])
-        default = inspect.signature(resolve_optimizer_class(hparams.get("optimizer", "adamw"))).parameters.get(
-            "weight_decay")
-        return float(default.default) if default is not None and default.default is not inspect.Parameter.empty else 0.0
+        cls = resolve_optimizer_class(hparams.get("optimizer", "adamw"))
+        parameter = inspect.signature(cls).parameters.get("weight_decay")
+        default = parameter.default if parameter is not None else 0.0
+        return float(default) if isinstance(default, (int, float)) else 0.0
 
     # ------------------------------------------------------------- Lightning
     def schedule_config(self) -> tuple[ScheduleConfig, str]:
@@ -156,7 +158,7 @@ class WarmupCosLRMixin:
         """The optimizer and a ``WarmupCosLR`` in Lightning's dict form, with the chosen interval."""
         config, interval = self.schedule_config()
         optimizer = self.build_optimizer(self.build_param_groups())
-        scheduler = WarmupCosLR(optimizer, **{k: v for k, v in config.to_dict().items()})
+        scheduler = WarmupCosLR(optimizer, **config.to_dict())
         return {
             "optimizer": optimizer,
             "lr_scheduler": {"scheduler": scheduler, "interval": interval, "frequency": 1},
