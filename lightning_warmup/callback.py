@@ -94,6 +94,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
         self._logging = False
         self._bar_keys: list[tuple[str, WarmupCosLR]] = []
         self._unwrap: tuple[ProgressBar, Any] | None = None
+        self._scheduled_optimizers: list[Optimizer] = []
 
     # ------------------------------------------------------------------ sizing
     def _configs(self, trainer: pl.Trainer) -> list[LRSchedulerConfig]:
@@ -121,6 +122,7 @@ class WarmupCosLRCallback(LearningRateMonitor):
     @override
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         configs = self._configs(trainer)
+        self._scheduled_optimizers = [c.scheduler.optimizer for c in configs]
         length = measure(trainer, need_batches=bool(configs))
         lines = []
         for config in configs:
@@ -252,7 +254,6 @@ class WarmupCosLRCallback(LearningRateMonitor):
         # A grad scaler may skip this optimizer.step() (inf/NaN gradients). The tick still
         # counts, so the LR keeps following trainer.global_step; marking the step as taken
         # keeps PyTorch from warning that the scheduler stepped before the optimizer.
-        for config in trainer.lr_scheduler_configs:
-            if isinstance(config.scheduler, WarmupCosLR) and config.scheduler.optimizer is optimizer:
-                optimizer._opt_called = True  # type: ignore[attr-defined]
+        if any(optimizer is scheduled for scheduled in self._scheduled_optimizers):
+            optimizer._opt_called = True  # type: ignore[attr-defined]
 

@@ -140,10 +140,11 @@ class WarmupCosLR(LRScheduler):
         )
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}.")
-        # A resumed schedule (last_epoch >= 0) takes its peaks from initial_lr, as PyTorch's do;
-        # where that is missing the base class raises its own KeyError.
-        key = "lr" if last_epoch == -1 else "initial_lr"
-        group_lrs = [_plain(group[key]) for group in optimizer.param_groups if key in group]
+        # The peaks are what the base class will take as base_lrs: a group's initial_lr where it
+        # has one (set by an earlier scheduler, or a resume), else its lr. A resume (last_epoch >= 0)
+        # without initial_lr gets the base class's own KeyError.
+        group_lrs = [_plain(group.get("initial_lr", group["lr"])) for group in optimizer.param_groups
+                     if last_epoch == -1 or "initial_lr" in group]
         #: The settings this scheduler was built with; :attr:`config` may differ after
         #: :meth:`load_state_dict` or :meth:`use_config`.
         self.built_config: ScheduleConfig = config
@@ -152,10 +153,10 @@ class WarmupCosLR(LRScheduler):
         #: True once a state dict was loaded (a resumed run).
         self.restored = False
         super().__init__(optimizer, last_epoch)
-        self.base_lrs = [_plain(v) for v in self.base_lrs]
         #: The peaks this scheduler was built with; :attr:`base_lrs` may differ after
         #: :meth:`load_state_dict`.
-        self.built_base_lrs: list[float] = [_plain(v) for v in self.base_lrs]
+        self.built_base_lrs: list[float] = group_lrs
+        self.base_lrs = list(group_lrs)  # type: ignore[assignment]  # plain floats, for plain state dicts
 
     @override
     def get_lr(self) -> list[float | Tensor]:

@@ -129,3 +129,15 @@ def test_constant_cycles_are_found_without_walking_every_cycle() -> None:
     scheduler = WarmupCosLR(two_group_optimizer(lr=1.0), warmup_steps=1, cycle_steps=3, warmup_factor=0.0)
     t = 3 * 10**12 + 1  # one tick into cycle 10**12: the peak again
     assert scheduler.lr_at(t)[0] == 1.0
+
+
+def test_a_group_initial_lr_from_an_earlier_scheduler_is_the_peak_throughout() -> None:
+    """lr=None takes each group's initial LR (PyTorch's initial_lr), before and after re-sizing."""
+    optimizer = two_group_optimizer(lr=1e-3, second_lr=5e-4)
+    earlier = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    optimizer.step()
+    earlier.step()  # the groups' lr is halved; their initial_lr is not
+    scheduler = WarmupCosLR(optimizer, warmup_steps=2, total_steps=10, warmup_factor=0.0)
+    assert [curve.peak for curve in scheduler.curves] == scheduler.base_lrs == [1e-3, 5e-4]
+    scheduler.use_config(scheduler.config.replace(total_steps=20))
+    assert [curve.peak for curve in scheduler.curves] == [1e-3, 5e-4]
