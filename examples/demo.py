@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lightning_warmup.cli import make_cli  # noqa: E402
-from lightning_warmup.preview import lr_curve  # noqa: E402
+from lightning_warmup.lightning_cli import make_cli  # noqa: E402
+from lightning_warmup.preview import Timeline, lr_curve  # noqa: E402
 
 
 def logged_lr(log_dir: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -64,12 +64,13 @@ def main(argv: list[str] | None = None) -> float:
     accuracy = float(trainer.callback_metrics["val_acc"])
 
     config = trainer.lr_scheduler_configs[0]
-    curve = config.scheduler.curves[0]
+    plan = config.scheduler.plan
+    timeline, first_group = Timeline(plan.shape), plan.levels[0]
     steps_per_epoch = -(-trainer.num_training_batches // trainer.accumulate_grad_batches)
 
     def planned_at(steps: np.ndarray) -> np.ndarray:
         """The planned LR of each optimizer step: ticks are steps, or epochs for interval='epoch'."""
-        return lr_curve(curve, steps if config.interval == "step" else steps // steps_per_epoch)
+        return lr_curve(timeline, first_group, steps if config.interval == "step" else steps // steps_per_epoch)
 
     logged = logged_lr(trainer.logger.log_dir)
     first_tag = sorted(logged)[0]

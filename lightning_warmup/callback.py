@@ -1,73 +1,118 @@
-"""``WarmupCosLRCallback``: sizes every ``WarmupCosLR`` from the trainer, says the plan, logs the LR."""
+"""``WarmupCosLRCallback``: sizes every ``WarmupCosLR`` from the trainer, says the plan, logs the LR.
+
+Three concerns, three helpers: :func:`apply_plans` resolves and applies each
+scheduler's plan (pure resolution in :mod:`lightning_warmup.plan`), the LR is
+logged through Lightning's own ``LearningRateMonitor`` (the user's, when the
+trainer has one), and the plan is recorded for loggers by
+:mod:`lightning_warmup.plan_logging`.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import LearningRateMonitor
-from lightning.pytorch.callbacks.progress import ProgressBar
+from lightning.pytorch.callbacks import Callback, LearningRateMonitor
 from lightning.pytorch.core.optimizer import LRSchedulerConfig
 from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from torch.optim import Optimizer
 from typing_extensions import override
 
-from lightning_warmup.config import ScheduleConfig
-from lightning_warmup.hparams import EPOCH_KEYS, no_length_error, require_whole_epochs
+from lightning_warmup.internals import mark_optimizer_stepped, wrap_progress_bar_metrics
+from lightning_warmup.plan import POLICIES, Plan, Run, check_before_training, describe, resolve, run_differs
+from lightning_warmup.plan_logging import log_plan, scheduler_names
+from lightning_warmup.run_length import measure_run, per_epoch_words
 from lightning_warmup.scheduler import WarmupCosLR
-from lightning_warmup.trainer_length import TrainerLength, measure
 
-__all__ = ["WarmupCosLRCallback"]
-
-
-def _uses_epochs(config: ScheduleConfig) -> bool:
-    return any(getattr(config, name) is not None for name in EPOCH_KEYS)
+__all__ = ["WarmupCosLRCallback", "apply_plans"]
 
 
-def _name(config: LRSchedulerConfig) -> str:
-    """The scheduler's name as LearningRateMonitor keys it."""
-    return config.name or f"lr-{type(config.scheduler.optimizer).__name__}"
+def _configs(trainer: pl.Trainer) -> list[LRSchedulerConfig]:
+    return [c for c in trainer.lr_scheduler_configs if isinstance(c.scheduler, WarmupCosLR)]
 
 
-def _unit(config: LRSchedulerConfig) -> str:
-    """What one tick is, in the plural."""
-    return "optimizer steps" if config.interval == "step" else "epochs"
+def check_settings(trainer: pl.Trainer) -> None:
+    """What can be checked before the trainer's start-up work: frequency, and epochs against epochs."""
+    for config in _configs(trainer):
+        if config.frequency != 1:
+            raise ValueError(
+                f"WarmupCosLR counts one tick per {config.interval}, got frequency={config.frequency}. "
+                "Use frequency=1; make the schedule longer instead of stepping it less often."
+            )
+        scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
+        max_epochs = trainer.max_epochs if trainer.max_epochs not in (None, -1) and trainer.max_steps == -1 else None
+        check_before_training(scheduler.settings, max_epochs)
 
 
-def _plan_changes(old: WarmupCosLR, new_config: ScheduleConfig, new_peaks: list[float]) -> list[str]:
-    """What differs between the running plan and the one the current settings give, in words."""
-    new = new_config.lengths()
-    changes = [f"{name} {a} -> {b}" for name, a, b in zip(new._fields, old.config.lengths(), new) if a != b]
-    for i, (curve, other) in enumerate(zip(old.curves, new_config.curves(new_peaks))):
-        for name in ("peak", "floor"):
-            if getattr(curve, name) != getattr(other, name):
-                changes.append(f"{name} of param group {i} {getattr(curve, name):.4g} -> {getattr(other, name):.4g}")
-    return changes
-
-
-class WarmupCosLRCallback(LearningRateMonitor):
-    """Makes every ``WarmupCosLR`` of the module follow the trainer, and shows it.
-
-    - Before the first optimizer step, each ``WarmupCosLR`` with ``interval="step"``
-      gets ``steps_per_epoch = ceil(batches per epoch on this rank /
-      accumulate_grad_batches)``, after ``limit_train_batches``.
-    - Says the resolved plan once at fit start, and warns when the schedule ends
-      before or after the run the trainer will make.
-    - Logs the LR of every param group under ``LearningRateMonitor``'s key names
-      (``lr-AdamW``, ``lr-AdamW/pg1``, group ``name``s, the scheduler's ``name``):
-      the LR the coming optimizer step uses, on the trainer's ``log_every_n_steps``
-      cadence, to every logger, and shows it on the progress bar.
-    - On resume, a plan that differs from the checkpoint's (other epochs, another
-      dataloader length, another number of devices) is reported; the run keeps the
-      checkpoint's plan unless ``on_plan_change="adopt"``.
+def apply_plans(trainer: pl.Trainer, policy: str,
+                before_restore: dict[int, Plan | None]) -> list[tuple[str, WarmupCosLR, Run]]:
+    """Resolve and apply the plan of every ``WarmupCosLR`` of ``trainer``; say each plan once.
 
     Args:
-        on_plan_change: ``"keep"`` the checkpoint's plan when resuming with settings
-            that resolve differently, or ``"adopt"`` the new plan from the resumed step on.
+        trainer: the trainer, at ``on_train_start`` (loops and dataloaders restored).
+        policy: what to do with a checkpoint's plan that the settings change.
+        before_restore: each scheduler's plan before a checkpoint was loaded
+            (``id(scheduler)`` -> plan): a plan that differs came from the checkpoint.
+
+    Returns:
+        ``(name, scheduler, run)`` of every scheduler whose plan is new (to record for loggers).
+    """
+    names = scheduler_names(trainer)
+    new_plans = []
+    lines = []
+    for config in _configs(trainer):
+        scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
+        run = measure_run(trainer, config.interval)
+        restored = id(scheduler) in before_restore and scheduler.plan is not before_restore[id(scheduler)]
+        name = names[id(scheduler)]
+        resolution = resolve(scheduler.settings, [float(v) for v in scheduler.base_lrs], run, scheduler.plan,
+                             max(scheduler.last_epoch, 0), restored, policy)
+        scheduler.follow(resolution.plan, resolution.tick)
+        for message in resolution.warnings:
+            rank_zero_warn(f"WarmupCosLR ({name}): {message}")
+        for message in resolution.infos:
+            rank_zero_info(f"WarmupCosLR ({name}): {message}")
+        differs = run_differs(resolution.plan, run, resolution.tick)
+        if differs:
+            rank_zero_warn(f"WarmupCosLR ({name}): {differs}")
+        words = per_epoch_words(trainer, run) if config.interval == "step" else None
+        lines.append(describe(resolution.plan, config.interval, name, words))
+        if resolution.changed:
+            new_plans.append((name, scheduler, run))
+    if lines:
+        rank_zero_info("\n".join(lines))
+    return new_plans
+
+
+class WarmupCosLRCallback(Callback):
+    """Makes every ``WarmupCosLR`` of the module follow the trainer, and shows it.
+
+    - At train start (after Lightning restored its loops and dataloaders), each
+      ``WarmupCosLR`` gets its plan: with ``interval="step"``, epochs become
+      ``ceil(batches per epoch on this rank / accumulate_grad_batches)`` optimizer
+      steps each, after ``limit_train_batches``; with no total, the schedule spans
+      the run the trainer makes (``max_epochs`` / ``max_steps``).
+    - Says the resolved plan once, and warns when the schedule ends before or after
+      the run.
+    - Logs the LR of every param group under ``LearningRateMonitor``'s key names
+      (``lr-AdamW``, ``lr-AdamW/pg1``, group ``name``s, the scheduler's ``name``):
+      the LR the coming optimizer step uses. A ``LearningRateMonitor`` of your own in
+      the trainer keeps doing that job (with its options); this callback then logs
+      nothing twice. Shows the LR on the progress bar.
+    - Records the plan for every logger: ``lr_plan/NAME/...`` hyperparameters and
+      the planned curve as ``NAME/plan``.
+    - On resume, a plan that differs from the checkpoint's (other epochs, another
+      dataloader length, another number of devices) is reported and handled by
+      ``on_plan_change``.
+
+    Args:
+        on_plan_change: ``"keep"`` the checkpoint's plan, ``"adopt"`` the new plan from
+            the resumed tick, or ``"stretch"`` the cosine to the new end without a jump.
         progress_bar: show the LR on the progress bar.
         logging_interval: as ``LearningRateMonitor``: ``None`` logs at each scheduler's interval.
         log_momentum: also log momentum (or Adam's beta1), as ``LearningRateMonitor``.
         log_weight_decay: also log weight decay, as ``LearningRateMonitor``.
+        log_plan: record the plan for the loggers (hyperparameters and the ``/plan`` curve).
 
     Examples:
         >>> import lightning as L
@@ -76,184 +121,109 @@ class WarmupCosLRCallback(LearningRateMonitor):
 
     def __init__(
         self,
-        on_plan_change: Literal["keep", "adopt"] = "keep",
+        on_plan_change: Literal["keep", "adopt", "stretch"] = "keep",
         progress_bar: bool = True,
         logging_interval: Literal["step", "epoch"] | None = None,
         log_momentum: bool = False,
         log_weight_decay: bool = False,
+        log_plan: bool = True,
     ) -> None:
-        if on_plan_change not in ("keep", "adopt"):
+        if on_plan_change not in POLICIES:
             raise ValueError(
-                f"on_plan_change must be 'keep' or 'adopt', got on_plan_change={on_plan_change!r}. "
-                "'keep' continues a checkpoint's plan, 'adopt' switches to the current settings."
+                f"on_plan_change must be 'keep', 'adopt' or 'stretch', got on_plan_change={on_plan_change!r}. "
+                "'keep' continues a checkpoint's plan, 'adopt' switches to the current settings, 'stretch' bends "
+                "the cosine to the new end without a jump."
             )
-        super().__init__(logging_interval=logging_interval, log_momentum=log_momentum,
-                         log_weight_decay=log_weight_decay)
+        for name, value in (("progress_bar", progress_bar), ("log_momentum", log_momentum),
+                            ("log_weight_decay", log_weight_decay), ("log_plan", log_plan)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}).")
         self.on_plan_change = on_plan_change
         self.progress_bar = progress_bar
+        self.log_plan = log_plan
+        self._monitor = LearningRateMonitor(logging_interval=logging_interval, log_momentum=log_momentum,
+                                            log_weight_decay=log_weight_decay)
         self._logging = False
-        self._bar_keys: list[tuple[str, WarmupCosLR]] = []
-        self._unwrap: tuple[ProgressBar, Any] | None = None
+        self._before_restore: dict[int, Plan | None] = {}
+        self._undo_bar: Any = None
         self._scheduled_optimizers: list[Optimizer] = []
+        self._used: dict[int, list[float]] = {}
 
-    # ------------------------------------------------------------------ sizing
-    def _configs(self, trainer: pl.Trainer) -> list[LRSchedulerConfig]:
-        return [c for c in trainer.lr_scheduler_configs if isinstance(c.scheduler, WarmupCosLR)]
+    @property
+    def state_key(self) -> str:
+        return self._generate_state_key(on_plan_change=self.on_plan_change)
 
-    def _check(self, config: LRSchedulerConfig) -> None:
-        built = config.scheduler.built_config  # type: ignore[union-attr]
-        if config.frequency != 1:
-            raise ValueError(
-                f"WarmupCosLR counts one tick per {config.interval}, got frequency={config.frequency}. "
-                "Use frequency=1; make the schedule longer instead of stepping it less often."
-            )
-        if config.interval == "epoch":
-            require_whole_epochs(built.to_dict())
-
-    def _sized(self, config: LRSchedulerConfig, length: TrainerLength) -> ScheduleConfig:
-        """The scheduler's settings with the trainer's steps per epoch, where epochs must become steps."""
-        built: ScheduleConfig = config.scheduler.built_config  # type: ignore[union-attr]
-        if config.interval != "step" or not _uses_epochs(built):
-            return built
-        if length.steps_per_epoch is None:
-            raise no_length_error(built.to_dict())
-        return built.replace(steps_per_epoch=length.steps_per_epoch)
+    @override
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        # Before the checkpoint is restored and before the sanity check: settings that cannot
+        # work stop here, and each scheduler's plan is noted to see whether a checkpoint replaced it.
+        check_settings(trainer)
+        self._before_restore = {id(c.scheduler): c.scheduler.plan for c in _configs(trainer)}  # type: ignore[union-attr]
 
     @override
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        configs = self._configs(trainer)
+        configs = _configs(trainer)
         self._scheduled_optimizers = [c.scheduler.optimizer for c in configs]
-        length = measure(trainer, need_batches=bool(configs))
-        lines = []
-        for config in configs:
-            self._check(config)
-            scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-            self._follow(scheduler, self._sized(config, length), config)
-            lines.append(self._describe(config, length))
-            self._warn_if_run_differs(config, length)
-        if lines:
-            rank_zero_info("\n".join(lines))
+        new_plans = apply_plans(trainer, self.on_plan_change, self._before_restore)
         self._start_logging(trainer)
-
-    def _follow(self, scheduler: WarmupCosLR, wanted: ScheduleConfig, config: LRSchedulerConfig) -> None:
-        if not scheduler.restored:
-            if wanted != scheduler.config:
-                scheduler.use_config(wanted)
-            return
-        changes = _plan_changes(scheduler, wanted, scheduler.built_base_lrs)
-        if not changes:
-            return
-        if self.on_plan_change == "adopt":
-            scheduler.use_config(wanted, base_lrs=scheduler.built_base_lrs)
-            outcome = f"Adopting the new plan from step {scheduler.last_epoch} (on_plan_change='adopt')."
-        else:
-            outcome = ("Continuing the checkpoint's plan; pass WarmupCosLRCallback(on_plan_change='adopt') to "
-                       "switch to the new one.")
-        rank_zero_warn(f"WarmupCosLR ({_name(config)}): the current settings give another plan than the "
-                       f"checkpoint's: {'; '.join(changes)}. {outcome}")
-
-    def _describe(self, config: LRSchedulerConfig, length: TrainerLength) -> str:
-        scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        warmup, total, cycle = scheduler.config.lengths()
-        unit = _unit(config)
-        curve = scheduler.curves[0]
-        parts = [f"WarmupCosLR plan ({_name(config)}, interval={config.interval!r})"]
-        if config.interval == "step" and length.steps_per_epoch is not None:
-            parts.append(length.describe())
-        start = curve.cycle_start_lr(curve.peak)
-        parts.append(f"warmup {warmup} {unit} from {start:.3g} to the peak {curve.peak:.3g}")
-        end = f"cosine to the floor {curve.floor:.3g}"
-        if cycle is not None:
-            end += f" in cycles of {cycle} {unit} (x{scheduler.config.cycle_mult:g} each, peaks x{scheduler.config.cycle_decay:g})"
-        if total is not None:
-            end += f", ending at {unit[:-1]} {total}"
-        parts.append(end)
-        if len(scheduler.curves) > 1:
-            parts.append(f"{len(scheduler.curves)} param groups, peaks " +
-                         ", ".join(f"{c.peak:.3g}" for c in scheduler.curves))
-        return "; ".join(parts) + "."
-
-    def _warn_if_run_differs(self, config: LRSchedulerConfig, length: TrainerLength) -> None:
-        scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        total = scheduler.config.lengths().total_steps
-        run = length.run_steps if config.interval == "step" else length.max_epochs
-        unit = _unit(config)
-        if total is None or run is None or total == run:
-            return
-        if total < run:
-            rank_zero_warn(
-                f"The schedule ends after {total} {unit} but the trainer runs {run}: the last {run - total} stay at "
-                f"min_lr ({scheduler.curves[0].floor:.3g}). Give a longer total (epochs / total_steps), or leave it "
-                "out to span the whole run."
-            )
-        else:
-            rank_zero_warn(
-                f"The trainer stops after {run} {unit}, before the schedule ends at {total}: the LR never reaches "
-                f"min_lr (the last step uses {scheduler.lr_at(run - 1)[0]:.3g}). Shorten the schedule or train longer."
-            )
+        if self.log_plan and trainer.loggers:
+            for name, scheduler, run in new_plans:
+                log_plan(trainer, name, scheduler, run)
 
     # ----------------------------------------------------------------- logging
     def _start_logging(self, trainer: pl.Trainer) -> None:
-        self._logging = bool(trainer.loggers)
+        others = [c for c in trainer.callbacks if isinstance(c, LearningRateMonitor)]  # type: ignore[attr-defined]
+        self._logging = bool(trainer.loggers) and not others
         if self._logging:
-            super().on_train_start(trainer)
-        else:
+            self._monitor.on_train_start(trainer)
+        elif not trainer.loggers:
             rank_zero_warn(
                 "The trainer has no logger, so the LR is not logged (the schedule works as usual). "
                 "Pass a logger to the Trainer to see it, e.g. the default TensorBoardLogger."
             )
-        self._bar_keys = []
         bar = trainer.progress_bar_callback
-        if self.progress_bar and bar is not None:
-            names, _, _ = self._find_names_from_schedulers(trainer.lr_scheduler_configs)
-            self._bar_keys = [(keys[0], c.scheduler) for keys, c in zip(names, trainer.lr_scheduler_configs)
-                              if isinstance(c.scheduler, WarmupCosLR)]
-            if len(self._bar_keys) == 1:  # one schedule: a short key for the bar
-                self._bar_keys = [("lr", self._bar_keys[0][1])]
-            self._wrap_bar(bar)
-
-    def _wrap_bar(self, bar: ProgressBar) -> None:
-        """Add the LR to the bar's metrics when the bar refreshes: nothing is done per step.
-
-        ``self.log(..., prog_bar=True)`` would cost a logging call at every optimizer step.
-        """
-        original = bar.get_metrics
-        keys = self._bar_keys
-
-        def get_metrics(trainer: pl.Trainer, pl_module: pl.LightningModule) -> dict[str, Any]:
-            metrics = original(trainer, pl_module)
-            for key, scheduler in keys:
-                metrics[key] = float(scheduler.optimizer.param_groups[0]["lr"])
-            return metrics
-
-        bar.get_metrics = get_metrics  # type: ignore[method-assign]
-        self._unwrap = (bar, original)
+        configs = _configs(trainer)
+        if self.progress_bar and bar is not None and configs:
+            names = scheduler_names(trainer)
+            keys = [("lr" if len(configs) == 1 else names[id(c.scheduler)], c.scheduler) for c in configs]
+            self._undo_bar = wrap_progress_bar_metrics(bar, lambda: _bar_values(keys, self._used))
 
     @override
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
-        if self._unwrap is not None:
-            bar, original = self._unwrap
-            bar.get_metrics = original  # type: ignore[method-assign]
-            self._unwrap = None
+        if self._undo_bar is not None:
+            self._undo_bar()
+            self._undo_bar = None
 
     @override
     def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any,
                              **kwargs: Any) -> None:
         if self._logging:
-            super().on_train_batch_start(trainer, pl_module, *args, **kwargs)
+            self._monitor.on_train_batch_start(trainer, pl_module, *args, **kwargs)
 
     @override
-    def on_train_epoch_start(self, trainer: pl.Trainer, *args: Any, **kwargs: Any) -> None:
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self._logging:
-            super().on_train_epoch_start(trainer, *args, **kwargs)
+            self._monitor.on_train_epoch_start(trainer, pl_module)
 
     # ------------------------------------------------------- skipped AMP steps
     @override
     def on_before_optimizer_step(self, trainer: pl.Trainer, pl_module: pl.LightningModule,
                                  optimizer: Optimizer) -> None:
         # A grad scaler may skip this optimizer.step() (inf/NaN gradients). The tick still
-        # counts, so the LR keeps following trainer.global_step; marking the step as taken
-        # keeps PyTorch from warning that the scheduler stepped before the optimizer.
+        # counts, so the LR keeps following trainer.global_step.
         if any(optimizer is scheduled for scheduled in self._scheduled_optimizers):
-            optimizer._opt_called = True  # type: ignore[attr-defined]
+            mark_optimizer_stepped(optimizer)
+            if self._undo_bar is not None:  # the LR this step uses, for the progress bar
+                self._used[id(optimizer)] = [group["lr"] for group in optimizer.param_groups]
 
+
+def _bar_values(keys: list[tuple[str, Any]], used: dict[int, list[float]]) -> dict[str, str]:
+    """The LR the last optimizer step used, readable at any size (``3.0e-04``), per group where groups differ."""
+    values = {}
+    for key, scheduler in keys:
+        lrs = [float(lr) for lr in used.get(id(scheduler.optimizer), scheduler.get_last_lr())]
+        if len(set(lrs)) == 1:
+            values[key] = f"{lrs[0]:.1e}"
+        else:
+            values.update({f"{key}/pg{i + 1}" if i else key: f"{lr:.1e}" for i, lr in enumerate(lrs)})
+    return values

@@ -15,16 +15,13 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+from lightning_warmup.errors import UsageError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 USAGE = """usage: lightning-warmup {fit,validate,test,predict} --config CONFIG.yaml [--trainer.FLAG VALUE ...]
        lightning-warmup plot CONFIG.yaml [CONFIG.yaml ...] [--steps-per-epoch N] [--out PNG] [--csv CSV]
                                          [--compare CLASS_PATH[:key=value,...]] [--lr LR]"""
-
-
-class UsageError(Exception):
-    """A mistake in what the user asked for: shown as one line, exit code 2."""
 
 
 def _ours(error: BaseException) -> bool:
@@ -43,32 +40,6 @@ def _one_line(message: str) -> str:
     return f"{found.group(1)}: {found.group(2)}" if found else text
 
 
-def make_cli(args: Sequence[str] | None = None, run: bool = True) -> Any:
-    """Build (and by default run) the ``LightningCLI`` for ``args`` (``None``: the command line)."""
-    import lightning as L
-    from lightning.pytorch.cli import LightningCLI
-
-    from lightning_warmup.callback import WarmupCosLRCallback
-
-    class WarmupCLI(LightningCLI):
-        def instantiate_trainer(self, **kwargs: Any) -> L.Trainer:  # noqa: D102 - LightningCLI hook
-            trainer = super().instantiate_trainer(**kwargs)
-            if not any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):  # type: ignore[attr-defined]
-                trainer.callbacks.append(WarmupCosLRCallback())  # type: ignore[attr-defined]
-            return trainer
-
-    return WarmupCLI(
-        L.LightningModule,
-        L.LightningDataModule,
-        subclass_mode_model=True,
-        subclass_mode_data=True,
-        args=None if args is None else list(args),
-        run=run,
-        parser_kwargs={"exit_on_error": False},
-        save_config_kwargs={"overwrite": True},
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lightning-warmup`` command. Returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -81,10 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args else 2
     try:
         if args[0] == "plot":
-            from lightning_warmup.plot import plot_main
+            from lightning_warmup.plot import plot_main  # noqa: PLC0415 - plotting is optional
 
             plot_main(args[1:])
         else:
+            from lightning_warmup.lightning_cli import make_cli
+
             make_cli(None if argv is None else args)
     except UsageError as error:
         print(f"lightning-warmup: error: {_one_line(str(error))}", file=sys.stderr)

@@ -1,18 +1,18 @@
-"""User settings of a schedule: validated once, resolved to ticks in one place.
+"""User settings of a schedule: validated once against the schema, resolved to ticks in one place.
 
 :class:`ScheduleConfig` holds what a user wrote, in the user's units (ticks,
-epochs or a ratio), with the defaults in one place. Constructing it checks
-every setting that does not depend on the optimizer; :meth:`ScheduleConfig.curves`
-adds the per-param-group checks and turns the settings into one
-:class:`~lightning_warmup.schedule.Curve` per group. Stdlib only.
+epochs or a ratio). Constructing it checks every setting that does not depend
+on the optimizer, as :mod:`lightning_warmup.schema` declares it; :meth:`ScheduleConfig.levels`
+adds the per-param-group checks, :meth:`ScheduleConfig.shape` the lengths in ticks.
+Stdlib only.
 
 Epoch lengths become ticks as ``epochs * steps_per_epoch`` rounded to the nearest
-tick (halves up); a positive warmup is never rounded away to zero ticks.
+tick (halves up); a positive warmup or hold is never rounded away to zero ticks.
 
 Examples:
     >>> config = ScheduleConfig(warmup_epochs=0.5, epochs=10, steps_per_epoch=37)
     >>> config.lengths()
-    Lengths(warmup_steps=19, total_steps=370, cycle_steps=None)
+    Lengths(warmup_steps=19, hold_steps=0, total_steps=370, cycle_steps=None)
     >>> ScheduleConfig(warmup_steps=1200, total_steps=1000)
     Traceback (most recent call last):
     ...
@@ -21,38 +21,47 @@ Examples:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
-import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
-from lightning_warmup.schedule import Curve
+from lightning_warmup.schedule import Levels, Shape
+from lightning_warmup.schema import EXCLUSIVE, SCHEMA, SETTINGS, Setting
 
-__all__ = ["Lengths", "ScheduleConfig", "PerGroup"]
+__all__ = ["DEFAULT_WARMUP_FACTOR", "Lengths", "PerGroup", "ScheduleConfig", "check_real", "check_ticks",
+           "epochs_to_ticks", "per_group", "plain_number"]
 
 PerGroup = Union[float, Sequence[float], None]
 """A value given once for every param group, or once per group."""
 
-_EXCLUSIVE = (
-    ("warmup_steps", "warmup_epochs", "warmup_ratio"),
-    ("total_steps", "epochs"),
-    ("min_lr", "min_lr_ratio"),
-    ("warmup_factor", "warmup_start_lr"),
-    ("cycle_steps", "cycle_epochs"),
-)
 DEFAULT_WARMUP_FACTOR = 0.1
-DEFAULT_MIN_LR = 0.0
 
 
 class Lengths(NamedTuple):
-    """The three lengths of a schedule, in ticks."""
+    """The lengths of a schedule, in ticks."""
 
     warmup_steps: int
+    hold_steps: int
     total_steps: int | None
     cycle_steps: int | None
+
+
+def plain_number(value: Any) -> Any:
+    """NumPy and torch scalars (0-d tensors included) as Python numbers; anything else unchanged.
+
+    Examples:
+        >>> import numpy as np
+        >>> type(plain_number(np.float64(0.5))), plain_number("x")
+        (<class 'float'>, 'x')
+    """
+    if type(value) in (bool, int, float) or not hasattr(value, "item"):
+        return value
+    if getattr(value, "shape", None) == () or getattr(value, "ndim", None) == 0:
+        item = value.item()
+        if isinstance(item, (bool, int, float)):
+            return item
+    return value
 
 
 def _is_number(value: Any) -> bool:
@@ -83,6 +92,7 @@ def check_real(name: str, value: Any, *, low: float | None = None, high: float |
         ValueError: cycle_mult must be > 0, got cycle_mult=0. Use 1.0 for equal cycles.
     """
     tail = f" {fix}" if fix else ""
+    value = plain_number(value)
     if not _is_number(value):
         raise TypeError(f"{name} must be a number, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}")
     number = float(value)
@@ -112,16 +122,15 @@ def check_ticks(name: str, value: Any, *, low: int = 0, fix: str = "") -> int:
         ValueError: warmup_steps must be a whole number of ticks, got warmup_steps=2.5. Round it, or give the length in epochs (warmup_epochs) instead.
     """
     tail = f" {fix}" if fix else ""
+    value = plain_number(value)
     if isinstance(value, bool) or not _is_number(value):
         raise TypeError(f"{name} must be an int, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {name}={value!r}.{tail}")
     if not float(value).is_integer():
-        epochs_name = name.replace("_steps", "_epochs") if name != "total_steps" else "epochs"
-        raise ValueError(
-            f"{name} must be a whole number of ticks, got {name}={value!r}. "
-            f"Round it, or give the length in epochs ({epochs_name}) instead."
-        )
+        twin = SETTINGS[name].epochs_twin if name in SETTINGS else None
+        instead = f", or give the length in epochs ({twin}) instead" if twin else ""
+        raise ValueError(f"{name} must be a whole number of ticks, got {name}={value!r}. Round it{instead}.")
     if value < low:
         raise ValueError(f"{name} must be >= {low}, got {name}={value!r}.{tail}")
     return int(value)
@@ -153,6 +162,7 @@ def per_group(name: str, value: PerGroup, n_groups: int | None, *, low: float = 
     """
     if value is None:
         return None
+    value = plain_number(value)
     if isinstance(value, (str, bytes)) or not (_is_number(value) or isinstance(value, Sequence)):
         raise TypeError(
             f"{name} must be a float or a sequence of floats (one per param group), "
@@ -168,101 +178,133 @@ def per_group(name: str, value: PerGroup, n_groups: int | None, *, low: float = 
     return [check_real(label(i), v, low=low) for i, v in enumerate(values)]
 
 
-def _freeze(value: PerGroup) -> PerGroup:
-    """Sequences become tuples so that configs are hashable and compare by value."""
-    if value is None or _is_number(value) or isinstance(value, (str, bytes)):
+
+
+def _checked(setting: Setting, value: Any) -> Any:
+    """``value`` checked against its declaration and turned into a plain Python value."""
+    name = setting.name
+    if setting.unit == "bool":
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}). "
+                            "Write true or false without quotes.")
         return value
-    return tuple(value) if isinstance(value, Sequence) else value
+    if setting.unit == "ticks":
+        return check_ticks(name, value, low=int(setting.low or 0))
+    if setting.unit == "lr":
+        values = per_group(name, value, None, low=setting.low or 0.0)
+        return values[0] if values is not None and _is_number(plain_number(value)) else values
+    if setting.unit == "epochs" and isinstance(plain_number(value), int) and not isinstance(value, bool):
+        check_real(name, value, low=setting.low, low_open=setting.low_open)
+        return int(plain_number(value))  # kept as written: messages quote the user's own value
+    phase = "spent warming up" if name.startswith("warmup") else "held at the peak"
+    fix = {"ratio": f"It is the fraction of total_steps {phase}.",
+           "factor": "Use 1.0 to keep every cycle the same."}.get(setting.unit, "")
+    return check_real(name, value, low=setting.low, high=setting.high, low_open=setting.low_open,
+                      high_open=setting.high_open, fix=fix)
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
+class ScheduleConfig(Mapping[str, Any]):
     """Every setting of :class:`~lightning_warmup.WarmupCosLR` but the optimizer, in the user's units.
 
-    Arguments and defaults are those of :class:`~lightning_warmup.WarmupCosLR`.
-    Construction raises ``ValueError`` / ``TypeError`` for any invalid value or
-    combination; per-group checks happen in :meth:`curves`.
+    Arguments and defaults are those of the schema (:data:`lightning_warmup.schema.SCHEMA`);
+    read them as attributes (``config.warmup_epochs``) or as a mapping. Construction
+    raises ``ValueError`` / ``TypeError`` for any invalid value or combination;
+    per-group checks happen in :meth:`levels`. Immutable: :meth:`replace` makes a
+    changed copy.
     """
 
-    warmup_steps: int | None = None
-    total_steps: int | None = None
-    warmup_epochs: float | None = None
-    epochs: float | None = None
-    steps_per_epoch: int | None = None
-    warmup_ratio: float | None = None
-    lr: PerGroup = None
-    min_lr: PerGroup = None
-    min_lr_ratio: float | None = None
-    warmup_factor: float | None = None
-    warmup_start_lr: PerGroup = None
-    warmup_inclusive: bool = False
-    cycle_steps: int | None = None
-    cycle_epochs: float | None = None
-    cycle_mult: float = 1.0
-    cycle_decay: float = 1.0
-    cycle_warmup: bool = True
+    __slots__ = ("_values",)
 
-    def __post_init__(self) -> None:
-        for group in _EXCLUSIVE:
-            given = [name for name in group if getattr(self, name) is not None]
+    def __init__(self, **settings: Any) -> None:
+        unknown = [name for name in settings if name not in SETTINGS]
+        if unknown:
+            raise TypeError(f"unknown schedule setting {unknown[0]!r}; the settings are: {', '.join(SETTINGS)}.")
+        for group in EXCLUSIVE:
+            given = [name for name in group if settings.get(name) is not None]
             if len(given) > 1:
-                shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in given)
+                shown = ", ".join(f"{name}={settings[name]!r}" for name in given)
                 raise ValueError(
                     f"give at most one of {', '.join(group)}: they set the same thing, got {shown}. Keep one of them."
                 )
-        ints = ("warmup_steps", "total_steps", "steps_per_epoch", "cycle_steps")
-        for name in ints:
-            if getattr(self, name) is not None:
-                low = 0 if name == "warmup_steps" else 1
-                object.__setattr__(self, name, check_ticks(name, getattr(self, name), low=low))
-        for name in ("warmup_epochs", "epochs", "cycle_epochs"):
-            if getattr(self, name) is not None:
-                low_open = name != "warmup_epochs"
-                object.__setattr__(self, name, check_real(name, getattr(self, name), low=0, low_open=low_open))
-        if self.warmup_ratio is not None:
-            object.__setattr__(self, "warmup_ratio", check_real(
-                "warmup_ratio", self.warmup_ratio, low=0, high=1, high_open=True,
-                fix="It is the fraction of total_steps spent warming up."))
-        for name in ("min_lr_ratio", "warmup_factor"):
-            if getattr(self, name) is not None:
-                object.__setattr__(self, name, check_real(name, getattr(self, name), low=0, high=1))
-        for name in ("cycle_mult", "cycle_decay"):
-            object.__setattr__(self, name, check_real(
-                name, getattr(self, name), low=0, low_open=True, fix="Use 1.0 to keep every cycle the same."))
-        for name in ("warmup_inclusive", "cycle_warmup"):
-            if not isinstance(getattr(self, name), bool):
-                value = getattr(self, name)
-                raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}).")
-        for name in ("lr", "min_lr", "warmup_start_lr"):
-            object.__setattr__(self, name, _freeze(getattr(self, name)))
-            per_group(name, getattr(self, name), None)
-        self._warn_fractional_ticks()
-        self.lengths()
+        values: dict[str, Any] = {}
+        for setting in SCHEMA:
+            value = settings.get(setting.name)
+            values[setting.name] = setting.default if value is None else _checked(setting, value)
+        object.__setattr__(self, "_values", values)
+        if self.has_total():
+            self.lengths()
 
-    def _warn_fractional_ticks(self) -> None:
-        if self.steps_per_epoch is not None:
-            return
-        for name in ("warmup_epochs", "epochs", "cycle_epochs"):
-            value = getattr(self, name)
-            if value is not None and not float(value).is_integer():
-                warnings.warn(
-                    f"{name}={value!r} is not a whole number of ticks with steps_per_epoch=None (one tick per epoch); "
-                    f"it rounds to {epochs_to_ticks(value, 1)}. Pass steps_per_epoch, or let WarmupCosLRCallback "
-                    "set it from the trainer (interval='step').",
-                    UserWarning,
-                    stacklevel=4,
-                )
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("ScheduleConfig is immutable: use replace()")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScheduleConfig) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in self._values.items()))
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in self._values.items() if v != SETTINGS[k].default)
+        return f"ScheduleConfig({given})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.to_dict(),))
+
+    def given(self) -> dict[str, Any]:
+        """The settings that differ from their defaults."""
+        return {k: v for k, v in self._values.items() if v != SETTINGS[k].default}
 
     def replace(self, **changes: Any) -> ScheduleConfig:
-        """A copy with ``changes`` applied and validated again."""
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` applied and validated again; a setting set to a value
+        clears the other settings of its group."""
+        values = dict(self._values)
+        for name, value in changes.items():
+            if value is not None and name in SETTINGS:
+                for other in SETTINGS[name].exclusive:
+                    values[other] = None
+            values[name] = value
+        return ScheduleConfig(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values only (tuples become lists), for state dicts and checkpoints."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
+        """Plain values only (lists for per-group values), for state dicts and checkpoints."""
+        return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in self._values.items()}
+
+    def _phase_ticks(self, kind: str, per_epoch: int, total: int | None) -> int:
+        steps, epochs, ratio = (self._values[f"{kind}_{unit}"] for unit in ("steps", "epochs", "ratio"))
+        if steps is not None:
+            return int(steps)
+        if epochs is not None:
+            return epochs_to_ticks(epochs, per_epoch)
+        if ratio is not None:
+            if total is None:
+                raise ValueError(
+                    f"{kind}_ratio needs a total length, got {kind}_ratio={ratio!r} with total_steps=None. "
+                    f"Give total_steps or epochs, or {kind}_steps instead."
+                )
+            return epochs_to_ticks(ratio, total)
+        return 0
+
+    def has_total(self) -> bool:
+        """Whether the settings end the schedule (or repeat it for ever) without the run's length."""
+        return any(self._values[name] is not None for name in ("total_steps", "epochs", "cycle_steps", "cycle_epochs"))
 
     def lengths(self) -> Lengths:
-        """Warmup, total and first-cycle lengths in ticks, checked against each other."""
+        """Warmup, hold, total and first-cycle lengths in ticks, checked against each other."""
         per_epoch = self.steps_per_epoch or 1
         total = self.total_steps
         if self.epochs is not None:
@@ -273,36 +315,30 @@ class ScheduleConfig:
         if total is None and cycle is None:
             raise ValueError(
                 "total_steps is required: the cosine needs an end, got total_steps=None, epochs=None. "
-                "Give total_steps (ticks, warmup included) or epochs, or cycle_steps for endless restarts."
+                "Give total_steps (ticks, warmup included) or epochs, or cycle_steps for endless restarts; "
+                "under Lightning, WarmupCosLRCallback sets it from the run."
             )
-        if self.warmup_steps is not None:
-            warmup = self.warmup_steps
-        elif self.warmup_epochs is not None:
-            warmup = epochs_to_ticks(self.warmup_epochs, per_epoch)
-        elif self.warmup_ratio is not None:
-            if total is None:
-                raise ValueError(
-                    f"warmup_ratio needs a total length, got warmup_ratio={self.warmup_ratio!r} with "
-                    "total_steps=None. Give total_steps or epochs, or warmup_steps instead."
-                )
-            warmup = epochs_to_ticks(self.warmup_ratio, total)
-        else:
-            warmup = 0
-        if total is not None and warmup >= total:
+        warmup = self._phase_ticks("warmup", per_epoch, total)
+        hold = self._phase_ticks("hold", per_epoch, total)
+        held = f"warmup_steps + hold_steps ({warmup} + {hold})" if hold else "warmup_steps"
+        if total is not None and warmup + hold >= total:
+            what = "total_steps includes warmup and hold" if hold else "total_steps includes warmup"
+            shown = f"warmup_steps={warmup}, hold_steps={hold}" if hold else f"warmup_steps={warmup}"
             raise ValueError(
-                f"warmup_steps must be smaller than total_steps (total_steps includes warmup), got "
-                f"warmup_steps={warmup}, total_steps={total}. Lower the warmup or raise the total."
+                f"{held} must be smaller than total_steps ({what}), got {shown}, total_steps={total}. "
+                "Lower the warmup or raise the total."
             )
         if cycle is not None:
-            if warmup >= cycle:
+            if warmup + hold >= cycle:
                 raise ValueError(
-                    f"cycle_steps must be larger than warmup_steps (a cycle includes its warmup), got "
-                    f"cycle_steps={cycle}, warmup_steps={warmup}. Lengthen the cycle or shorten the warmup."
+                    f"cycle_steps must be larger than {held} (a cycle includes its warmup{' and hold' if hold else ''}), got "
+                    f"cycle_steps={cycle}, warmup_steps={warmup}{f', hold_steps={hold}' if hold else ''}. "
+                    "Lengthen the cycle or shorten the warmup."
                 )
-            self._check_cycles_fit(warmup, cycle, total)
-        return Lengths(warmup, total, cycle)
+            self._check_cycles_fit(warmup + hold, cycle, total)
+        return Lengths(warmup, hold, total, cycle)
 
-    def _check_cycles_fit(self, warmup: int, cycle: int, total: int | None) -> None:
+    def _check_cycles_fit(self, ramp: int, cycle: int, total: int | None) -> None:
         """With cycle_mult < 1 cycles shrink; every cycle before the end needs an annealing tick."""
         if self.cycle_mult >= 1:
             return
@@ -311,7 +347,7 @@ class ScheduleConfig:
                 f"cycle_mult < 1 shrinks the cycles to nothing, got cycle_mult={self.cycle_mult!r} with "
                 "total_steps=None (endless restarts). Give total_steps or epochs, or use cycle_mult >= 1."
             )
-        start, anneal, index = cycle, cycle - warmup, 1
+        start, anneal, index = cycle, cycle - ramp, 1
         while start < total:
             anneal = math.floor(anneal * self.cycle_mult)
             if anneal < 1:
@@ -319,11 +355,17 @@ class ScheduleConfig:
                     f"cycle {index} would have no annealing ticks before the end, got cycle_mult={self.cycle_mult!r}, "
                     f"cycle_steps={cycle}, total_steps={total}. Raise cycle_mult or cycle_steps, or lower total_steps."
                 )
-            start += anneal + (warmup if self.cycle_warmup else 0)
+            start += anneal + (ramp if self.cycle_warmup else 0)
             index += 1
 
-    def curves(self, group_lrs: Sequence[float]) -> list[Curve]:
-        """One curve per param group, from the groups' own initial LRs.
+    def shape(self) -> Shape:
+        """The lengths in ticks and the cycle settings, shared by every param group."""
+        lengths = self.lengths()
+        return Shape(lengths.warmup_steps, lengths.hold_steps, lengths.total_steps, self.warmup_inclusive,
+                     lengths.cycle_steps, self.cycle_mult, self.cycle_decay, self.cycle_warmup)
+
+    def levels(self, group_lrs: Sequence[float]) -> list[Levels]:
+        """Peak, floor and warmup start of every param group, from the groups' own initial LRs.
 
         Args:
             group_lrs: each param group's initial LR (its peak when ``lr`` is ``None``).
@@ -333,9 +375,9 @@ class ScheduleConfig:
                 non-finite LR, or a floor or warmup start above a group's peak.
 
         Examples:
-            >>> [c.peak for c in ScheduleConfig(total_steps=10).curves([0.1, 0.01])]
+            >>> [g.peak for g in ScheduleConfig(total_steps=10).levels([0.1, 0.01])]
             [0.1, 0.01]
-            >>> ScheduleConfig(total_steps=10, min_lr=0.05).curves([0.1, 0.01])
+            >>> ScheduleConfig(total_steps=10, min_lr=0.05).levels([0.1, 0.01])
             Traceback (most recent call last):
             ...
             ValueError: min_lr must not exceed the peak LR of param group 1, got min_lr=0.05, peak=0.01. Lower min_lr, or give one per group, or use min_lr_ratio.
@@ -350,7 +392,7 @@ class ScheduleConfig:
         floors = per_group("min_lr", self.min_lr, n)
         if floors is None:
             ratio = self.min_lr_ratio
-            floors = [DEFAULT_MIN_LR] * n if ratio is None else [ratio * peak for peak in peaks]
+            floors = [0.0] * n if ratio is None else [ratio * peak for peak in peaks]
         starts = per_group("warmup_start_lr", self.warmup_start_lr, n)
         for i, (peak, floor) in enumerate(zip(peaks, floors)):
             if floor > peak:
@@ -363,23 +405,11 @@ class ScheduleConfig:
                     f"warmup_start_lr must not exceed the peak LR of param group {i}, got "
                     f"warmup_start_lr={starts[i]!r}, peak={peak!r}. Lower warmup_start_lr, or use warmup_factor."
                 )
-        lengths = self.lengths()
         factor = None
         if starts is None:
             factor = DEFAULT_WARMUP_FACTOR if self.warmup_factor is None else self.warmup_factor
-        return [
-            Curve(
-                peak=peaks[i],
-                floor=floors[i],
-                warmup_steps=lengths.warmup_steps,
-                total_steps=lengths.total_steps,
-                warmup_factor=factor,
-                warmup_start_lr=None if starts is None else starts[i],
-                warmup_inclusive=self.warmup_inclusive,
-                cycle_steps=lengths.cycle_steps,
-                cycle_mult=self.cycle_mult,
-                cycle_decay=self.cycle_decay,
-                cycle_warmup=self.cycle_warmup,
-            )
-            for i in range(n)
-        ]
+        return [Levels(peaks[i], floors[i], factor, None if starts is None else starts[i]) for i in range(n)]
+
+
+def _rebuild(values: dict[str, Any]) -> ScheduleConfig:
+    return ScheduleConfig(**values)

@@ -1,40 +1,65 @@
-"""Flat hyperparameters (``self.hparams`` or a config file) to schedule settings, for a given run length.
+"""Flat hyperparameters (``self.hparams`` or a config file) to schedule settings.
 
-No Lightning objects here: the mixin passes the trainer's length, the plot
-command one read from a config file, and both get the same schedule.
+The keys come from the schema (:mod:`lightning_warmup.schema`) plus the
+optimizer's and the mixin's own. No Lightning objects here: the mixin and the
+plot command read hparams the same way. The run's length is not needed: the
+callback completes the settings from the trainer at train start.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Mapping
 from typing import Any
 
-from lightning_warmup.config import ScheduleConfig
-from lightning_warmup.trainer_length import TrainerLength
+from lightning_warmup.config import ScheduleConfig, check_real, plain_number
+from lightning_warmup.schema import SCHEMA
 
-__all__ = ["KNOWN_KEYS", "SCHEDULE_KEYS", "check_known", "interval_of", "peak_lr", "schedule_from_hparams"]
+__all__ = ["KNOWN_KEYS", "LOOKALIKES", "SCHEDULE_KEYS", "check_known", "interval_of", "peak_lr",
+           "schedule_from_hparams"]
 
-#: Settings passed to WarmupCosLR under the same names.
-SCHEDULE_KEYS = (
-    "warmup_steps", "total_steps", "warmup_epochs", "epochs", "warmup_ratio", "min_lr", "min_lr_ratio",
-    "warmup_factor", "warmup_start_lr", "warmup_inclusive", "cycle_steps", "cycle_epochs", "cycle_mult",
-    "cycle_decay", "cycle_warmup",
-)
+#: Settings passed to WarmupCosLR under the same names (the trainer measures steps_per_epoch).
+SCHEDULE_KEYS: tuple[str, ...] = tuple(s.name for s in SCHEMA if s.name not in ("lr", "steps_per_epoch"))
 #: Settings of the optimizer and of the mixin itself.
 OPTIMIZER_KEYS = ("lr", "learning_rate", "interval", "optimizer", "weight_decay", "optimizer_kwargs",
                   "exclude_bias_and_norm")
-KNOWN_KEYS = SCHEDULE_KEYS + OPTIMIZER_KEYS
-STEP_ONLY = ("warmup_steps", "total_steps", "cycle_steps")
-EPOCH_KEYS = ("warmup_epochs", "epochs", "cycle_epochs")
-TOTAL_KEYS = ("total_steps", "epochs", "cycle_steps", "cycle_epochs")
+KNOWN_KEYS: tuple[str, ...] = SCHEDULE_KEYS + OPTIMIZER_KEYS
+#: Names other schedulers use for our settings: an hparam with one of them would be ignored.
+LOOKALIKES: dict[str, str] = {
+    "warmup": "warmup_steps or warmup_epochs", "warmup_iters": "warmup_steps", "num_warmup_steps": "warmup_steps",
+    "warmup_t": "warmup_steps", "warmup_lr_init": "warmup_start_lr", "warmup_start": "warmup_start_lr",
+    "eta_min": "min_lr", "lr_min": "min_lr", "final_lr": "min_lr", "end_lr": "min_lr", "max_lr": "lr",
+    "base_lr": "lr", "num_training_steps": "total_steps", "max_iters": "total_steps", "t_max": "total_steps",
+    "t_initial": "total_steps", "t_0": "cycle_steps", "t_mult": "cycle_mult", "gamma": "cycle_decay",
+    "scheduler_interval": "interval", "lr_interval": "interval", "schedule_interval": "interval",
+    "steps_per_epoch": "nothing: the callback measures it from the trainer (remove it)",
+    "hold": "hold_steps or hold_epochs", "stable_steps": "hold_steps", "num_stable_steps": "hold_steps",
+}
+
+
+def _looks_like(key: str) -> str | None:
+    """The setting ``key`` is probably meant to be, or ``None`` for a name of the user's own."""
+    folded = key.lower()
+    if folded in LOOKALIKES:
+        return LOOKALIKES[folded]
+    if folded in KNOWN_KEYS:
+        return folded  # another case: Warmup_Steps
+    close = difflib.get_close_matches(folded, KNOWN_KEYS, n=1, cutoff=0.8)
+    if not close:
+        return None
+    known = close[0]
+    # A name that extends ours by whole words (n_epochs, epochs_total) is the user's own.
+    if folded.endswith("_" + known) or folded.startswith(known + "_"):
+        return None
+    return known
 
 
 def check_known(hparams: Mapping[str, Any], ignore: tuple[str, ...] = (), owner: str = "the module") -> None:
-    """Raise for a key that is not a schedule setting but is spelt almost like one.
+    """Raise for a key that is not a schedule setting but looks like one (and would be ignored).
 
     Examples:
-        >>> check_known({"warmup_epoch": 1, "hidden": 64})
+        >>> check_known({"warmup_epoch": 1, "hidden": 64, "n_epochs": 3})
         Traceback (most recent call last):
         ...
         ValueError: hparams has 'warmup_epoch', which is not a schedule setting and would be ignored, got warmup_epoch=1. Did you mean 'warmup_epochs'? Rename it, or list it in the module.warmup_ignore_hparams if it is your own.
@@ -42,11 +67,11 @@ def check_known(hparams: Mapping[str, Any], ignore: tuple[str, ...] = (), owner:
     for key in hparams:
         if key in KNOWN_KEYS or key in ignore:
             continue
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
-        if close:
+        meant = _looks_like(key)
+        if meant is not None:
             raise ValueError(
                 f"hparams has {key!r}, which is not a schedule setting and would be ignored, got "
-                f"{key}={hparams[key]!r}. Did you mean {close[0]!r}? Rename it, or list it in "
+                f"{key}={hparams[key]!r}. Did you mean {meant if ' ' in meant else repr(meant)}? Rename it, or list it in "
                 f"{owner}.warmup_ignore_hparams if it is your own."
             )
 
@@ -59,98 +84,51 @@ def interval_of(hparams: Mapping[str, Any]) -> str:
             f"interval must be 'step' or 'epoch', got interval={interval!r}. 'step' ticks the schedule at "
             "every optimizer step, 'epoch' once per epoch."
         )
-    return interval
+    return str(interval)
 
 
 def peak_lr(hparams: Mapping[str, Any]) -> float:
-    """The ``lr`` (or ``learning_rate``) setting, which must be there."""
-    if "lr" in hparams and "learning_rate" in hparams:
+    """The ``lr`` (or ``learning_rate``) setting, which must be there and be a valid LR."""
+    if hparams.get("lr") is not None and hparams.get("learning_rate") is not None:
         raise ValueError(
             f"give at most one of lr, learning_rate in hparams, got lr={hparams['lr']!r}, "
             f"learning_rate={hparams['learning_rate']!r}. Keep one of them."
         )
-    lr = hparams.get("lr", hparams.get("learning_rate"))
+    name = "lr" if hparams.get("lr") is not None else "learning_rate"
+    lr = hparams.get(name)
     if lr is None:
         raise ValueError(
             "hparams has no lr: the mixin needs the peak learning rate, got lr=None. Add an lr argument to "
             "__init__ and call self.save_hyperparameters(), e.g. def __init__(self, lr=1e-3): ..."
         )
-    return lr
+    value = check_real(name, lr, low=0, fix="It is the peak learning rate, e.g. 1.0e-3.")
+    if value == 0 or not math.isfinite(value):
+        raise ValueError(f"{name} must be > 0, got {name}={lr!r}. It is the peak learning rate, e.g. 1.0e-3.")
+    return value
 
 
-def require_whole_epochs(settings: Mapping[str, Any]) -> None:
-    """With ``interval="epoch"`` the schedule ticks once per epoch: no fractions of one."""
-    for key in EPOCH_KEYS:
-        value = settings.get(key)
-        if value is not None and not float(value).is_integer():
-            raise ValueError(
-                f"{key} must be a whole number of epochs with interval='epoch' (the schedule ticks once per "
-                f"epoch), got {key}={value!r}. Use interval='step' for fractions of an epoch."
-            )
+def schedule_from_hparams(hparams: Mapping[str, Any]) -> tuple[ScheduleConfig, str]:
+    """Schedule settings in the user's units, and the interval.
 
-
-def no_length_error(settings: Mapping[str, Any]) -> ValueError:
-    """The error for epoch settings when the train dataloader has no length."""
-    given = ", ".join(f"{k}={settings[k]!r}" for k in EPOCH_KEYS if settings.get(k) is not None)
-    return ValueError(
-        f"the train dataloader has no length (an IterableDataset?), so {given} cannot be turned into "
-        "optimizer steps. Give warmup_steps and total_steps (or cycle_steps) instead, or give the dataset a __len__."
-    )
-
-
-def _shown(limit: int | None) -> int:
-    return -1 if limit is None else limit
-
-
-def schedule_from_hparams(hparams: Mapping[str, Any],
-                          length_of: Callable[[bool], TrainerLength]) -> tuple[ScheduleConfig, str]:
-    """Schedule settings in optimizer steps (``interval="step"``) or epochs, and the interval.
-
-    Args:
-        hparams: flat settings (see :class:`~lightning_warmup.WarmupCosLRMixin`).
-        length_of: gives the run's length; its argument says whether the batches per
-            epoch are needed (so that no dataloader is loaded when they are not).
+    The total may be missing: the schedule then spans the run, which the callback
+    measures at train start.
 
     Raises:
-        ValueError: a setting that makes no sense for the interval, or a run with no
-            end and no total.
+        ValueError: a setting that makes no sense for the interval, or a bad value.
     """
     interval = interval_of(hparams)
     peak_lr(hparams)
+    exclude = hparams.get("exclude_bias_and_norm", True)
+    if not isinstance(plain_number(exclude), bool):
+        raise TypeError(f"exclude_bias_and_norm must be True or False, got exclude_bias_and_norm={exclude!r} "
+                        f"({type(exclude).__name__}). Write true or false without quotes.")
     settings = {k: hparams[k] for k in SCHEDULE_KEYS if hparams.get(k) is not None}
-    has_total = any(k in settings for k in TOTAL_KEYS)
-    uses_epochs = any(k in settings for k in EPOCH_KEYS)
     if interval == "epoch":
-        for key in STEP_ONLY:
-            if key in settings:
-                epochs_key = "epochs" if key == "total_steps" else key.replace("_steps", "_epochs")
+        for setting in SCHEMA:
+            if setting.epochs_twin and setting.name in settings:
                 raise ValueError(
-                    f"{key} counts optimizer steps, but interval='epoch' ticks once per epoch, got "
-                    f"{key}={settings[key]!r}. Use {epochs_key} with interval='epoch', or interval='step'."
+                    f"{setting.name} counts optimizer steps, but interval='epoch' ticks once per epoch, got "
+                    f"{setting.name}={settings[setting.name]!r}. Use {setting.epochs_twin} with interval='epoch', "
+                    "or interval='step'."
                 )
-        require_whole_epochs(settings)
-        if not has_total:
-            length = length_of(False)
-            if length.max_epochs is None:
-                raise ValueError(
-                    f"interval='epoch' needs a number of epochs, got epochs=None and max_epochs="
-                    f"{_shown(length.max_epochs)}. Give epochs, or set max_epochs on the Trainer."
-                )
-            settings["epochs"] = length.max_epochs
-        return ScheduleConfig(**settings), interval
-    need_batches = uses_epochs or not has_total
-    length = length_of(need_batches)
-    if need_batches:
-        if length.steps_per_epoch is None and uses_epochs:
-            raise no_length_error(settings)
-        settings["steps_per_epoch"] = length.steps_per_epoch
-    if not has_total:
-        if length.run_steps is None:
-            raise ValueError(
-                f"training has no end (max_epochs={_shown(length.max_epochs)}, max_steps={_shown(length.max_steps)}"
-                f"{', unsized train dataloader' if length.steps_per_epoch is None else ''}) and no total is "
-                "given, so the cosine has nowhere to end. Give epochs or total_steps, set max_epochs or "
-                "max_steps on the Trainer, or cycle_steps for endless restarts."
-            )
-        settings["total_steps"] = length.run_steps
     return ScheduleConfig(**settings), interval

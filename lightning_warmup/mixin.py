@@ -13,14 +13,15 @@ import torch
 from lightning.pytorch.callbacks import Callback
 from torch.optim import Optimizer
 
-from lightning_warmup.callback import WarmupCosLRCallback
+from lightning.pytorch.utilities.rank_zero import rank_zero_warn
+
+from lightning_warmup.callback import WarmupCosLRCallback, apply_plans, check_settings
 from lightning_warmup.config import ScheduleConfig
 from lightning_warmup.hparams import KNOWN_KEYS, check_known, peak_lr, schedule_from_hparams
+from lightning_warmup.plan import check_before_training
 from lightning_warmup.scheduler import WarmupCosLR
-from lightning_warmup.trainer_length import measure
 
 __all__ = ["WarmupCosLRMixin"]
-
 
 
 def resolve_optimizer_class(name: str) -> type[Optimizer]:
@@ -144,21 +145,26 @@ class WarmupCosLRMixin:
 
     # ------------------------------------------------------------- Lightning
     def schedule_config(self) -> tuple[ScheduleConfig, str]:
-        """The schedule settings from ``self.hparams`` and the trainer, and the interval.
+        """The schedule settings from ``self.hparams`` (in the user's units) and the interval.
+
+        Nothing here loads data: the callback completes the settings from the
+        trainer's run at train start.
 
         Raises:
-            ValueError: a setting that makes no sense for the interval, a misspelt
-                key, or a run with no end and no total.
+            ValueError: a setting that makes no sense for the interval, a look-alike
+                key, or a warmup that cannot fit the run's epochs.
         """
-        trainer = self.trainer
-        return schedule_from_hparams(self.schedule_hparams(),
-                                     lambda need_batches: measure(trainer, need_batches=need_batches))
+        config, interval = schedule_from_hparams(self.schedule_hparams())
+        trainer = getattr(self, "_trainer", None)
+        if trainer is not None and trainer.max_steps == -1 and trainer.max_epochs not in (None, -1):
+            check_before_training(config, trainer.max_epochs)
+        return config, interval
 
     def configure_optimizers(self) -> dict[str, Any]:
         """The optimizer and a ``WarmupCosLR`` in Lightning's dict form, with the chosen interval."""
         config, interval = self.schedule_config()
         optimizer = self.build_optimizer(self.build_param_groups())
-        scheduler = WarmupCosLR(optimizer, **config.to_dict())
+        scheduler = WarmupCosLR.sized_by_trainer(optimizer, config)
         return {
             "optimizer": optimizer,
             "lr_scheduler": {"scheduler": scheduler, "interval": interval, "frequency": 1},
@@ -170,3 +176,20 @@ class WarmupCosLRMixin:
         if any(isinstance(c, WarmupCosLRCallback) for c in callbacks):
             return []
         return [WarmupCosLRCallback()]
+
+    def on_train_start(self) -> None:
+        """Without :class:`~lightning_warmup.WarmupCosLRCallback` (a ``configure_callbacks`` of your own left it
+        out), the schedule is still sized from the run, and one warning says the LR is not logged."""
+        super_hook = getattr(super(), "on_train_start", None)
+        if super_hook is not None:
+            super_hook()
+        trainer = self.trainer
+        if any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):  # type: ignore[attr-defined]
+            return
+        rank_zero_warn(
+            f"{type(self).__name__} has no WarmupCosLRCallback among the trainer's callbacks (configure_callbacks "
+            "of your own?), so the LR is not logged and plan changes on resume are kept as the checkpoint has "
+            "them. Add WarmupCosLRCallback() to the Trainer's callbacks."
+        )
+        check_settings(trainer)
+        apply_plans(trainer, "keep", {})

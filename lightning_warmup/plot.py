@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,11 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from lightning_warmup.cli import UsageError
 from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.errors import UsageError
+from lightning_warmup.plan import Run, check_before_training, resolve
 from lightning_warmup.preview import lr_curve
-from lightning_warmup.schedule import Curve
-from lightning_warmup.trainer_length import TrainerLength
+from lightning_warmup.schedule import Levels, Timeline
 
 __all__ = ["Series", "plot_main", "series_from_config"]
 
@@ -53,27 +52,32 @@ class Series:
     panel: str = ""
 
 
-def _curve_series(label: str, unit: str, curve: Curve, ticks: int) -> Series:
-    lrs = lr_curve(curve, np.arange(ticks))
-    first = curve.cycle_at(0)
-    warmup, anneal = first.warmup, first.anneal
-    peak_tick = warmup - 1 if curve.warmup_inclusive and warmup else warmup
-    marks: dict[str, list[int]] = {"warmup end": [warmup] if warmup else []}
-    if curve.cycle_steps is not None:
+def _curve_series(label: str, unit: str, timeline: Timeline, levels: Levels, ticks: int) -> Series:
+    lrs = lr_curve(timeline, levels, np.arange(ticks))
+    shape = timeline.shape
+    first = timeline.cycle_at(0)
+    warmup, hold, anneal = first.warmup, first.hold, first.anneal
+    peak_tick = warmup - 1 if shape.warmup_inclusive and warmup else warmup
+    marks: dict[str, list[int]] = {"warmup end": [peak_tick] if warmup else []}
+    if hold:
+        marks["hold end"] = [warmup + hold]
+    if shape.cycle_steps is not None:
         starts: list[int] = []
         t = first.end
         while t < ticks and len(starts) < 1000:
             starts.append(t)
-            t = curve.cycle_at(t).end
+            t = timeline.cycle_at(t).end
         marks["restart"] = starts
-    end = curve.total_steps if curve.total_steps is not None else None
+    end = shape.total_steps
     if end is not None and end <= ticks:
         marks["end"] = [end]
     points = [("start", 0)]
     if warmup:
         points.append(("end of warmup", warmup - 1))
     points.append(("peak", peak_tick))
-    points += [(f"{q}% of the cosine", warmup + math.floor(anneal * q / 100)) for q in (25, 50, 75)]
+    if hold:
+        points.append(("end of hold", warmup + hold - 1))
+    points += [(f"{q}% of the cosine", warmup + hold + math.floor(anneal * q / 100)) for q in (25, 50, 75)]
     last = (end if end is not None else ticks) - 1
     points.append(("last tick", last))
     if end is not None:
@@ -115,8 +119,8 @@ def stepped_series(class_path: str, init_args: dict[str, Any], lr: float, ticks:
     if cls is WarmupCosLR:
         config = ScheduleConfig(**{k: v for k, v in init_args.items() if k not in ("lr", "learning_rate")},
                                 lr=init_args.get("lr", init_args.get("learning_rate")))
-        (curve,) = config.curves([lr])
-        return _curve_series(label, unit, curve, ticks)
+        (levels,) = config.levels([lr])
+        return _curve_series(label, unit, Timeline(config.shape()), levels, ticks)
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
     try:
         scheduler = cls(optimizer, **init_args)
@@ -144,23 +148,33 @@ def _parse_compare(spec: str) -> tuple[str, dict[str, Any]]:
     return class_path, args
 
 
-def _trainer_length(cli: Any, steps_per_epoch: int | None) -> TrainerLength:
+def _run(cli: Any, steps_per_epoch: int | None, interval: str) -> Run:
+    """The run the config's trainer will make, on one device, as the callback would measure it."""
     trainer = cli.trainer
     max_epochs = trainer.max_epochs if trainer.max_epochs not in (None, -1) else None
     max_steps = trainer.max_steps if trainer.max_steps != -1 else None
-    if steps_per_epoch is not None:
-        return TrainerLength(steps_per_epoch, 1, max_epochs, max_steps)
-    source = cli.datamodule if cli.datamodule is not None else cli.model
-    if cli.datamodule is not None:
-        cli.datamodule.prepare_data()
-        cli.datamodule.setup("fit")
-    try:
-        batches = len(source.train_dataloader())
-    except TypeError:
-        raise UsageError("the train dataloader has no length: pass --steps-per-epoch N") from None
-    limit = trainer.limit_train_batches
-    batches = min(batches, int(limit)) if isinstance(limit, int) else int(batches * limit)
-    return TrainerLength(batches, int(trainer.accumulate_grad_batches), max_epochs, max_steps)
+    if steps_per_epoch is None:
+        source = cli.datamodule if cli.datamodule is not None else cli.model
+        if cli.datamodule is not None:
+            cli.datamodule.prepare_data()
+            cli.datamodule.setup("fit")
+        try:
+            batches = len(source.train_dataloader())
+        except TypeError:
+            raise UsageError("the train dataloader has no length: pass --steps-per-epoch N") from None
+        limit = trainer.limit_train_batches
+        batches = min(batches, int(limit)) if isinstance(limit, int) else int(batches * limit)
+        steps_per_epoch = math.ceil(batches / int(trainer.accumulate_grad_batches))
+    if interval == "epoch":
+        end = max_epochs
+        if max_steps is not None:
+            by_steps = math.ceil(max_steps / steps_per_epoch)
+            end = by_steps if end is None else min(end, by_steps)
+    else:
+        candidates = [n for n in (None if max_epochs is None else max_epochs * steps_per_epoch, max_steps)
+                      if n is not None]
+        end = min(candidates) if candidates else None
+    return Run(interval, steps_per_epoch, max_epochs, max_steps, end, 0)
 
 
 def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
@@ -173,36 +187,31 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
                 for s in spec.get("schedulers", [])]
     if "model" not in data:
         raise UsageError(f"config {str(path)!r} has neither 'model:' (a fit config) nor 'plot:' (a plot config)")
-    from lightning_warmup.cli import make_cli
     from lightning_warmup.hparams import schedule_from_hparams
+    from lightning_warmup.lightning_cli import make_cli
     from lightning_warmup.mixin import WarmupCosLRMixin
 
-    quiet = logging.getLogger("lightning.pytorch")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)
-    try:
-        cli = make_cli(["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"],
-                       run=False)
-    finally:
-        quiet.setLevel(level)
+    cli = make_cli(["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"],
+                   run=False)
     model = cli.model
     if not isinstance(model, WarmupCosLRMixin):
         raise UsageError(f"{type(model).__name__} in {str(path)!r} is not a WarmupCosLRMixin: nothing to plot")
-    length = _trainer_length(cli, steps_per_epoch)
-    config, interval = schedule_from_hparams(model.schedule_hparams(), lambda need_batches: length)
+    config, interval = schedule_from_hparams(model.schedule_hparams())
+    run = _run(cli, steps_per_epoch, interval)
+    check_before_training(config, run.max_epochs if run.max_steps is None else None)
     optimizer = model.build_optimizer(model.build_param_groups())
     lrs = [float(group["lr"]) for group in optimizer.param_groups]
-    curves = config.curves(lrs)
-    total = config.lengths().total_steps
-    run = length.run_steps if interval == "step" else length.max_epochs
-    ticks = max(n for n in (total, run, 1) if n is not None)
+    plan = resolve(config, lrs, run).plan
+    timeline = Timeline(plan.shape)
+    total = plan.shape.total_steps
+    ticks = max(n for n in (total, run.end_tick, 1) if n is not None)
     if total is not None:
         ticks += max(1, total // 20)  # a little past the end, to show the floor is held
     unit = "optimizer step" if interval == "step" else "epoch"
     names = [group.get("name", f"pg{i + 1}") for i, group in enumerate(optimizer.param_groups)]
-    suffix = len(curves) > 1
-    return [_curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, curve, ticks)
-            for name, curve in zip(names, curves)]
+    suffix = len(plan.levels) > 1
+    return [_curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, timeline, levels, ticks)
+            for name, levels in zip(names, plan.levels)]
 
 
 def _table(series: Series) -> str:
@@ -220,7 +229,7 @@ def draw(series: Sequence[Series], out: Path) -> None:
 
     panels = list(dict.fromkeys(item.panel for item in series))
     figure, all_axes = plt.subplots(len(panels), 1, figsize=(11, 3.6 * len(panels)), squeeze=False)
-    styles = {"warmup end": ("tab:green", "--"), "restart": ("tab:purple", ":"), "end": ("tab:red", "--")}
+    styles = {"warmup end": ("tab:green", "--"), "hold end": ("tab:olive", "--"), "restart": ("tab:purple", ":"), "end": ("tab:red", "--")}
     for panel, axes in zip(panels, all_axes[:, 0]):
         shown: set[str] = set()
         members = [item for item in series if item.panel == panel]

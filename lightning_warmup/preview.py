@@ -1,13 +1,14 @@
 """The schedule of many ticks at once, for plots and previews (NumPy).
 
-Evaluates :func:`lightning_warmup.schedule.lr_in_cycle`, the one formula, on
-arrays: a million ticks take milliseconds, where stepping a scheduler a million
-times takes seconds.
+Reads the cycles from the same :class:`~lightning_warmup.schedule.Timeline`
+table as the scheduler and evaluates :func:`~lightning_warmup.schedule.fraction_in_cycle`,
+the formula's branches, on arrays: a million ticks take milliseconds, where
+stepping a scheduler a million times takes seconds.
 
 Examples:
     >>> from lightning_warmup.config import ScheduleConfig
-    >>> (curve,) = ScheduleConfig(warmup_steps=2, total_steps=6, warmup_factor=0.0).curves([1.0])
-    >>> lr_curve(curve, range(8)).round(4).tolist()
+    >>> config = ScheduleConfig(warmup_steps=2, total_steps=6, warmup_factor=0.0)
+    >>> lr_curve(Timeline(config.shape()), config.levels([1.0])[0], range(8)).round(4).tolist()
     [0.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 0.0, 0.0]
 """
 
@@ -16,17 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from numpy.typing import NDArray
 
-from lightning_warmup.schedule import Curve, lr_in_cycle
+from lightning_warmup.schedule import HOLD, WARMUP, Levels, Timeline, fraction_in_cycle
 
-__all__ = ["lr_curve"]
+__all__ = ["Timeline", "lr_curve"]
 
 
-def lr_curve(curve: Curve, ticks: Iterable[int] | np.ndarray) -> np.ndarray:
-    """The LR of ``curve`` at every tick in ``ticks`` (non-negative integers), equal to ``curve.lr_at``.
+def lr_curve(timeline: Timeline, levels: Levels, ticks: Iterable[int] | NDArray[np.int64]) -> NDArray[np.float64]:
+    """The LR of one param group at every tick in ``ticks`` (non-negative integers), equal to the scheduler's.
 
     Args:
-        curve: one param group's schedule.
+        timeline: the schedule's lengths and cycles.
+        levels: the param group's peak, floor and warmup start.
         ticks: the ticks to evaluate.
 
     Returns:
@@ -35,27 +38,28 @@ def lr_curve(curve: Curve, ticks: Iterable[int] | np.ndarray) -> np.ndarray:
     t = np.asarray(ticks if isinstance(ticks, np.ndarray) else list(ticks), dtype=np.int64)
     if t.size == 0:
         return np.zeros(t.shape)
-    if curve.cycle_steps is None:  # one cycle: no cycle lookup needed
-        total = curve.total_steps
-        assert total is not None  # guaranteed by config validation
-        lr = lr_in_cycle(t.astype(np.float64), curve.warmup_steps, total - curve.warmup_steps, curve.peak,
-                         curve.floor, curve.cycle_start_lr(curve.peak), curve.warmup_inclusive, ops=np)
-        return np.where(t >= total, curve.floor, lr)
-    cycles = curve.listed_cycles(int(t.max()))
+    shape = timeline.shape
+    cycles = timeline.cycles_through(int(t.max()))
     starts = np.array([c.start for c in cycles])
     at = np.searchsorted(starts, t, side="right") - 1
     last = cycles[-1]
-    period = last.warmup + last.anneal
-    # Ticks past the listed cycles fall in repeats of the last one.
-    beyond = (t - last.start) // period
-    tail = t >= last.start
-    index = np.where(tail, last.index + beyond, np.array([c.index for c in cycles])[at])
-    start = np.where(tail, last.start + beyond * period, starts[at])
-    warmup = np.array([c.warmup for c in cycles])[at]
-    anneal = np.array([c.anneal for c in cycles])[at]
-    peak = curve.cycle_peak(index.astype(np.float64), ops=np)
-    lr = lr_in_cycle((t - start).astype(np.float64), warmup, anneal, peak, curve.floor,
-                     curve.cycle_start_lr(peak, ops=np), curve.warmup_inclusive, ops=np)
-    if curve.total_steps is not None:
-        lr = np.where(t >= curve.total_steps, curve.floor, lr)
+    index = np.array([c.index for c in cycles])[at]
+    start = starts[at]
+    if shape.cycle_steps is not None:  # ticks past the listed cycles fall in repeats of the last one
+        period = last.end - last.start
+        beyond = (t - last.start) // period
+        tail = t >= last.start
+        index = np.where(tail, last.index + beyond, index)
+        start = np.where(tail, last.start + beyond * period, start)
+    table = {name: np.array([getattr(c, name) for c in cycles])[at] for name in ("warmup", "hold", "anneal")}
+    phase, fraction = fraction_in_cycle(shape, t.astype(np.float64), (t - start).astype(np.float64),
+                                        table["warmup"], table["hold"], table["anneal"], ops=np)
+    peak = np.where(index == 0, levels.peak,
+                    np.maximum(levels.peak * shape.cycle_decay ** index.astype(np.float64), levels.floor))
+    warmup_start = (levels.warmup_factor or 0.0) * peak if levels.warmup_start_lr is None else np.minimum(
+        levels.warmup_start_lr, peak)
+    low = np.where(phase == WARMUP, warmup_start, levels.floor)
+    lr = np.where(phase == HOLD, peak, low + (peak - low) * fraction)
+    if shape.total_steps is not None:
+        lr = np.where(t >= shape.total_steps, levels.floor, lr)
     return np.asarray(lr, dtype=np.float64)

@@ -1,7 +1,8 @@
-"""``WarmupCosLR``: the schedule of :mod:`lightning_warmup.schedule` as a PyTorch LR scheduler."""
+"""``WarmupCosLR``: a :class:`~lightning_warmup.plan.Plan` followed by a PyTorch LR scheduler."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,12 +11,13 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 from typing_extensions import override
 
-from lightning_warmup.config import PerGroup, ScheduleConfig, per_group
-from lightning_warmup.schedule import Curve, lrs_at
+from lightning_warmup.config import PerGroup, ScheduleConfig, epochs_to_ticks, per_group
+from lightning_warmup.plan import STATE_VERSION, Plan
+from lightning_warmup.schedule import Levels, Timeline, lrs_at
 
 __all__ = ["WarmupCosLR"]
 
-_STATE_KEYS = ("last_epoch", "_step_count", "base_lrs", "_last_lr")
+_COUNTERS = ("last_epoch", "_step_count")
 
 
 def _plain(value: float | Tensor) -> float:
@@ -23,32 +25,36 @@ def _plain(value: float | Tensor) -> float:
 
 
 class WarmupCosLR(LRScheduler):
-    """Linear warmup, then cosine annealing to a floor, optionally with restarts.
+    """Linear warmup, an optional hold at the peak, then cosine annealing to a floor, optionally with restarts.
 
     A *tick* is one call of :meth:`step`; ``t = last_epoch`` is the number of
     ticks so far (0 right after construction), and the LR in the param groups at
     tick ``t`` is the one the next optimizer step uses. ``total_steps`` includes
-    the warmup; from ``t = total_steps`` on the LR stays at the floor. The LR is a
-    closed-form function of ``t`` (see :mod:`lightning_warmup.schedule`)::
+    the warmup and the hold; from ``t = total_steps`` on the LR stays at the floor.
+    The LR is a closed-form function of ``t`` (see :mod:`lightning_warmup.schedule`)::
 
         t <  W, warmup_inclusive=False:  S + (P - S) * t / W
         t <  W, warmup_inclusive=True:   S + (P - S) * t / (W - 1)        (W = 1: P)
-        W <= t < T:                      m + (P - m) * (1 + cos(pi * (t - W) / (T - W))) / 2
+        W <= t < W + H:                  P
+        W + H <= t < T:                  m + (P - m) * (1 + cos(pi * (t - W - H) / (T - W - H))) / 2
         t >= T:                          m
 
-    with peak ``P``, floor ``m``, warmup start ``S``, warmup ``W`` and total ``T``
-    ticks, per param group.
+    with peak ``P``, floor ``m``, warmup start ``S``, warmup ``W``, hold ``H`` and
+    total ``T`` ticks, per param group.
 
     Args:
         optimizer: the wrapped optimizer.
         warmup_steps: warmup length in ticks. Default 0.
-        total_steps: whole schedule length in ticks, warmup included.
+        total_steps: whole schedule length in ticks, warmup and hold included.
         warmup_epochs: the warmup in epochs (may be fractional), ``steps_per_epoch`` ticks each.
         epochs: the whole schedule in epochs.
         steps_per_epoch: ticks per epoch; ``None`` means 1 (one tick per epoch).
             :class:`~lightning_warmup.WarmupCosLRCallback` sets it from the
             trainer for ``interval="step"``.
         warmup_ratio: the warmup as a fraction of ``total_steps`` (``0 <= r < 1``).
+        hold_steps: ticks at the peak after the warmup, before the cosine. Default 0.
+        hold_epochs: the hold in epochs.
+        hold_ratio: the hold as a fraction of ``total_steps``.
         lr: the peak. ``None``: each group's own initial LR (ratios between groups
             are kept); a float: every group's; a sequence: one per group.
         learning_rate: alias of ``lr``.
@@ -58,17 +64,23 @@ class WarmupCosLR(LRScheduler):
         warmup_start_lr: the warmup starts at this absolute LR (a float or one per group).
         warmup_inclusive: ``False``: the peak is reached at tick ``W``.
             ``True``: the last warmup tick ``W - 1`` is already at the peak.
-        cycle_steps: cosine restarts; ticks in the first cycle, its warmup included.
+        cycle_steps: cosine restarts; ticks in the first cycle, its warmup and hold included.
         cycle_epochs: the same in epochs.
         cycle_mult: each cycle's annealing part is the previous one's times this, rounded down.
         cycle_decay: each cycle's peak is the previous one's times this (never below the floor).
-        cycle_warmup: every cycle warms up again (``True``) or only the first.
+        cycle_warmup: every cycle warms up and holds again (``True``) or only the first.
         last_epoch: as in PyTorch; ``-1`` starts a new schedule.
 
     At most one of each of these may be given: {``warmup_steps``, ``warmup_epochs``,
-    ``warmup_ratio``}, {``total_steps``, ``epochs``}, {``min_lr``, ``min_lr_ratio``},
+    ``warmup_ratio``}, {``hold_steps``, ``hold_epochs``, ``hold_ratio``},
+    {``total_steps``, ``epochs``}, {``min_lr``, ``min_lr_ratio``},
     {``warmup_factor``, ``warmup_start_lr``}, {``lr``, ``learning_rate``},
     {``cycle_steps``, ``cycle_epochs``}.
+
+    A param group added to the optimizer during training (``BackboneFinetuning``)
+    joins the curve, scaled to the LR it was added with; an LR written into a
+    group by someone else between two ticks re-scales that group's curve through
+    the written value (API.md 5.3).
 
     Raises:
         ValueError: a value out of range, conflicting arguments, lengths that do not fit.
@@ -88,6 +100,9 @@ class WarmupCosLR(LRScheduler):
         [0.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 0.0, 0.0]
     """
 
+    settings: ScheduleConfig
+    plan: Plan | None
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -98,6 +113,9 @@ class WarmupCosLR(LRScheduler):
         epochs: float | None = None,
         steps_per_epoch: int | None = None,
         warmup_ratio: float | None = None,
+        hold_steps: int | None = None,
+        hold_epochs: float | None = None,
+        hold_ratio: float | None = None,
         lr: PerGroup = None,
         learning_rate: PerGroup = None,
         min_lr: PerGroup = None,
@@ -119,25 +137,31 @@ class WarmupCosLR(LRScheduler):
             )
         if learning_rate is not None:
             per_group("learning_rate", learning_rate, None)  # errors name the argument the user wrote
-        config = ScheduleConfig(
-            warmup_steps=warmup_steps,
-            total_steps=total_steps,
-            warmup_epochs=warmup_epochs,
-            epochs=epochs,
-            steps_per_epoch=steps_per_epoch,
-            warmup_ratio=warmup_ratio,
-            lr=learning_rate if lr is None else lr,
-            min_lr=min_lr,
-            min_lr_ratio=min_lr_ratio,
-            warmup_factor=warmup_factor,
-            warmup_start_lr=warmup_start_lr,
-            warmup_inclusive=warmup_inclusive,
-            cycle_steps=cycle_steps,
-            cycle_epochs=cycle_epochs,
-            cycle_mult=cycle_mult,
-            cycle_decay=cycle_decay,
-            cycle_warmup=cycle_warmup,
+        settings = ScheduleConfig(
+            warmup_steps=warmup_steps, total_steps=total_steps, warmup_epochs=warmup_epochs, epochs=epochs,
+            steps_per_epoch=steps_per_epoch, warmup_ratio=warmup_ratio, hold_steps=hold_steps,
+            hold_epochs=hold_epochs, hold_ratio=hold_ratio, lr=learning_rate if lr is None else lr, min_lr=min_lr,
+            min_lr_ratio=min_lr_ratio, warmup_factor=warmup_factor, warmup_start_lr=warmup_start_lr,
+            warmup_inclusive=warmup_inclusive, cycle_steps=cycle_steps, cycle_epochs=cycle_epochs,
+            cycle_mult=cycle_mult, cycle_decay=cycle_decay, cycle_warmup=cycle_warmup,
         )
+        settings.lengths()  # a plain scheduler needs its total now; the callback sizes those made by the mixin
+        _warn_fractional_ticks(settings)
+        self._setup(optimizer, settings, last_epoch)
+
+    @classmethod
+    def sized_by_trainer(cls, optimizer: Optimizer, settings: ScheduleConfig) -> WarmupCosLR:
+        """A scheduler whose length :class:`~lightning_warmup.WarmupCosLRCallback` sets at train start.
+
+        The total may be missing (the run's length is used) and epochs count
+        optimizer steps once the callback knows the steps per epoch; until then the
+        param groups keep their initial LR.
+        """
+        scheduler = cls.__new__(cls)
+        scheduler._setup(optimizer, settings, -1)
+        return scheduler
+
+    def _setup(self, optimizer: Optimizer, settings: ScheduleConfig, last_epoch: int) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}.")
         # The peaks are what the base class will take as base_lrs: a group's initial_lr where it
@@ -145,66 +169,129 @@ class WarmupCosLR(LRScheduler):
         # without initial_lr gets the base class's own KeyError.
         group_lrs = [_plain(group.get("initial_lr", group["lr"])) for group in optimizer.param_groups
                      if last_epoch == -1 or "initial_lr" in group]
-        #: The settings this scheduler was built with; :attr:`config` may differ after
-        #: :meth:`load_state_dict` or :meth:`use_config`.
-        self.built_config: ScheduleConfig = config
-        self.config: ScheduleConfig = config
-        self.curves: list[Curve] = config.curves(group_lrs)
-        #: True once a state dict was loaded (a resumed run).
-        self.restored = False
+        self.settings = settings
+        self.plan = None
+        if settings.has_total() and len(group_lrs) == len(optimizer.param_groups):
+            self._follow(Plan.from_settings(settings, group_lrs))
         super().__init__(optimizer, last_epoch)
-        #: The peaks this scheduler was built with; :attr:`base_lrs` may differ after
-        #: :meth:`load_state_dict`.
-        self.built_base_lrs: list[float] = group_lrs
         self.base_lrs = list(group_lrs)  # type: ignore[assignment]  # plain floats, for plain state dicts
 
+    def _follow(self, plan: Plan) -> None:
+        self.plan = plan
+        self._timeline = Timeline(plan.shape)
+        self._levels: list[Levels] = list(plan.levels)
+
+    # ----------------------------------------------------------------- the LR
     @override
     def get_lr(self) -> list[float | Tensor]:
         """The LR of every param group at tick ``last_epoch``."""
-        return lrs_at(self.curves, self.last_epoch)  # type: ignore[return-value]
+        if self.plan is None:  # not sized yet: keep the groups' LRs until the callback sets the plan
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return lrs_at(self._timeline, self._levels, self.last_epoch)  # type: ignore[return-value]
 
     def _get_closed_form_lr(self) -> list[float | Tensor]:
         return self.get_lr()
 
     def lr_at(self, t: int) -> list[float]:
         """The LR of every param group at tick ``t``, without stepping."""
-        return lrs_at(self.curves, t)
+        if self.plan is None:
+            raise RuntimeError(_UNSIZED)
+        return lrs_at(self._timeline, self._levels, t)
 
-    def use_config(self, config: ScheduleConfig, base_lrs: Sequence[float] | None = None) -> None:
-        """Follow ``config`` from the current tick on, and set the param groups' LR to it.
+    @override
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one tick and set every param group's LR (the one the next optimizer step uses).
 
-        :class:`~lightning_warmup.WarmupCosLRCallback` uses this to turn epochs into
-        optimizer steps once the trainer knows the dataloader length.
-
-        Args:
-            config: the settings to follow (validated again against the param groups).
-            base_lrs: each group's own initial LR; by default the current :attr:`base_lrs`.
+        Keeps PyTorch's contract: the order warning on the first step, ``last_epoch``,
+        ``get_last_lr()`` (same types as the groups' LRs), tensor LRs filled in place.
         """
-        peaks = [_plain(v) for v in (self.base_lrs if base_lrs is None else base_lrs)]
-        curves = config.curves(peaks)
-        self.config, self.curves = config, curves
-        self.base_lrs = peaks  # type: ignore[assignment]  # plain floats, for plain state dicts
+        plan = self.plan
+        if epoch is not None or self._step_count < 2 or plan is None:
+            if plan is None and self._step_count >= 1:
+                raise RuntimeError(_UNSIZED)
+            super().step(epoch)
+            return
+        self._step_count += 1
+        groups = self.optimizer.param_groups
+        levels = self._levels
+        if len(groups) != len(levels) or any(g["lr"] != last for g, last in zip(groups, self._last_lr)):
+            self._join_or_rescale(groups)
+            levels = self._levels
+        t = self.last_epoch + 1
+        self.last_epoch = t
+        lrs = lrs_at(self._timeline, levels, t)
+        for group, lr in zip(groups, lrs):
+            if type(group["lr"]) is float:
+                group["lr"] = lr
+            elif isinstance(group["lr"], Tensor):
+                group["lr"].fill_(lr)  # in place: compiled / capturable optimizers hold this tensor
+            else:
+                group["lr"] = lr
+        self._last_lr = [g["lr"].clone() if isinstance(g["lr"], Tensor) else g["lr"] for g in groups]
+
+    def _join_or_rescale(self, groups: list[dict[str, Any]]) -> None:
+        """API.md 5.3: added groups join the curve, groups whose LR was written are re-scaled through it."""
+        t = self.last_epoch
+        scheduled = lrs_at(self._timeline, self._levels, t)
+        first = self._levels[0]
+        levels = list(self._levels)
+        for i, group in enumerate(groups):
+            written = _plain(group["lr"])
+            if i >= len(levels):
+                phase = scheduled[0] / first.peak if first.peak else 0.0
+                peak = written / phase if phase else written
+                factor = peak / first.peak if first.peak else 1.0
+                joined = first.scaled(factor) if first.peak else Levels(written, 0.0, first.warmup_factor, None)
+                levels.append(joined)
+                group.setdefault("initial_lr", written)
+                self.base_lrs.append(written)  # type: ignore[arg-type]
+            elif written != _plain(self._last_lr[i]) and scheduled[i]:
+                levels[i] = levels[i].scaled(written / scheduled[i])
+            elif written != _plain(self._last_lr[i]):
+                levels[i] = Levels(written, 0.0, levels[i].warmup_factor, None)
+        self._levels = levels
+        assert self.plan is not None
+        self.plan = Plan(self.plan.settings, self.plan.shape, tuple(levels))
+
+    def follow(self, plan: Plan, tick: int | None = None) -> None:
+        """Follow ``plan`` from ``tick`` (default: the current tick) on, and set the param groups' LR to it.
+
+        :class:`~lightning_warmup.WarmupCosLRCallback` calls this with the plan it
+        resolved from the trainer's run.
+        """
+        if len(plan.levels) != len(self.optimizer.param_groups):
+            raise ValueError(f"the plan has {len(plan.levels)} param groups but the optimizer has "
+                             f"{len(self.optimizer.param_groups)}.")
+        self._follow(plan)
+        if tick is not None:
+            self.last_epoch = tick
         self._apply(self.lr_at(max(self.last_epoch, 0)))
 
     def _apply(self, lrs: Sequence[float]) -> None:
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             if isinstance(group["lr"], Tensor):
-                group["lr"].fill_(lr)  # in place: compiled / capturable optimizers hold this tensor
+                group["lr"].fill_(lr)
             else:
                 group["lr"] = lr
-        self._last_lr = [_plain(group["lr"]) for group in self.optimizer.param_groups]
+        self._last_lr = [g["lr"].clone() if isinstance(g["lr"], Tensor) else g["lr"]
+                         for g in self.optimizer.param_groups]
 
+    # ------------------------------------------------------------------ state
     @override
     def state_dict(self) -> dict[str, Any]:
         """Plain Python values only: loads with ``torch.load(..., weights_only=True)``.
 
-        Holds the tick count, the peaks and the settings in the user's units.
+        Holds the tick count, the peaks, and the plan (settings in the user's units,
+        lengths in ticks, every group's levels, added groups included).
         """
-        state: dict[str, Any] = {"config": self.config.to_dict()}
-        for key in _STATE_KEYS:
-            value = getattr(self, key)
-            state[key] = [_plain(v) for v in value] if isinstance(value, list) else value
-        return state
+        return {
+            "version": STATE_VERSION,
+            "plan": None if self.plan is None else self.plan.to_dict(),
+            "last_epoch": self.last_epoch,
+            "_step_count": self._step_count,
+            "base_lrs": [_plain(v) for v in self.base_lrs],
+            "_last_lr": [_plain(v) for v in self._last_lr],
+        }
 
     @override
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -212,10 +299,82 @@ class WarmupCosLR(LRScheduler):
 
         The param groups' LR is set to the saved tick's value, so the next
         optimizer step uses it even if the optimizer state is not restored.
+
+        Raises:
+            ValueError: a state that is not ``WarmupCosLR``'s, or is damaged; the
+                message says what is wrong and how to resume.
         """
-        state = dict(state_dict)
-        config = ScheduleConfig(**state.pop("config"))
-        for key in _STATE_KEYS:
-            setattr(self, key, state[key])
-        self.restored = True
-        self.use_config(config)
+        plan, counters, base_lrs = _read_state(state_dict, len(self.optimizer.param_groups))
+        self.last_epoch, self._step_count = counters
+        self.base_lrs = base_lrs  # type: ignore[assignment]
+        self.follow(plan)
+
+
+_UNSIZED = ("WarmupCosLR has no total yet: it was made to span the trainer's run, which WarmupCosLRCallback "
+            "measures at train start. Add WarmupCosLRCallback() to the Trainer's callbacks (a configure_callbacks "
+            "of your own may leave it out), or give total_steps / epochs.")
+
+_HOW_TO_RESUME = ("To resume anyway, load the weights only (e.g. model.load_state_dict(torch.load(path)"
+                  "['state_dict'])) and start a new fit, or resume with the scheduler the checkpoint was made with.")
+
+
+def _bad_state(problem: str) -> ValueError:
+    return ValueError(f"cannot resume WarmupCosLR from this checkpoint: {problem}. {_HOW_TO_RESUME}")
+
+
+def _read_state(state: Any, n_groups: int) -> tuple[Plan, tuple[int, int], list[float]]:
+    """Check a saved state and read it; every problem becomes one clear error."""
+    if not isinstance(state, dict):
+        raise _bad_state(f"the scheduler state is a {type(state).__name__}, not a dict")
+    if "plan" not in state and "config" not in state:
+        foreign = "lr_lambdas" in state and "a LambdaLR" or ("T_max" in state and "a CosineAnnealingLR") or \
+            ("_schedulers" in state and "a SequentialLR") or "another scheduler's"
+        keys = ", ".join(sorted(map(str, state))[:6])
+        raise _bad_state(f"the scheduler state is {foreign} state (keys: {keys}), not WarmupCosLR's")
+    version = state.get("version", 1)
+    if version not in (1, STATE_VERSION):
+        raise _bad_state(f"the state has version {version!r}; this WarmupCosLR reads versions 1 and {STATE_VERSION}")
+    for key in ("last_epoch", "_step_count", "base_lrs"):
+        if key not in state:
+            raise _bad_state(f"the scheduler state has no {key!r}")
+    counters = []
+    for key in _COUNTERS:
+        value = state[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _bad_state(f"{key} must be an int >= 0, got {key}={value!r}")
+        counters.append(value)
+    base_lrs = state["base_lrs"]
+    if not isinstance(base_lrs, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                 for v in base_lrs):
+        raise _bad_state(f"base_lrs must be a list of numbers, got base_lrs={base_lrs!r}")
+    if len(base_lrs) != n_groups:
+        raise _bad_state(
+            f"the checkpoint's scheduler has {len(base_lrs)} param groups but this optimizer has {n_groups} "
+            "(a group added during training is restored by BaseFinetuning callbacks such as BackboneFinetuning; "
+            "add them before resuming)"
+        )
+    try:
+        if version == 1:
+            plan = Plan.from_settings(ScheduleConfig(**state["config"]), [float(v) for v in base_lrs])
+        else:
+            plan = Plan.from_dict(state["plan"])
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise _bad_state(f"its plan is damaged ({error})") from None
+    if len(plan.levels) != n_groups:
+        raise _bad_state(f"its plan has {len(plan.levels)} param groups but this optimizer has {n_groups}")
+    return plan, (counters[0], counters[1]), [float(v) for v in base_lrs]
+
+
+def _warn_fractional_ticks(settings: ScheduleConfig) -> None:
+    if settings.steps_per_epoch is not None:
+        return
+    for name in ("warmup_epochs", "hold_epochs", "epochs", "cycle_epochs"):
+        value = settings[name]
+        if value is not None and not float(value).is_integer():
+            warnings.warn(
+                f"{name}={value!r} is not a whole number of ticks with steps_per_epoch=None (one tick per epoch); "
+                f"it rounds to {epochs_to_ticks(value, 1)}. Pass steps_per_epoch, or let WarmupCosLRCallback "
+                "set it from the trainer (interval='step').",
+                UserWarning,
+                stacklevel=3,
+            )

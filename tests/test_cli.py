@@ -98,7 +98,8 @@ BAD = {
                    r"Parser key \"lr\": Expected a <class 'float'>"),
     "impossible lengths": ("model:\n  class_path: examples.digits.DigitsClassifier\n  init_args:\n    warmup_epochs: 5\n"
                            "data:\n  class_path: examples.digits.DigitsDataModule\ntrainer:\n  max_epochs: 3\n",
-                           r"warmup_steps must be smaller than total_steps .* got warmup_steps=115, total_steps=69"),
+                           r"the warmup must end before the schedule does, got warmup_epochs=5.0 with max_epochs=3 "
+                           r"\(the schedule spans the run\). Lower warmup_epochs, or raise max_epochs."),
     "unknown class": ("model:\n  class_path: examples.digits.Nope\n", r"Nope"),
 }
 

@@ -39,7 +39,7 @@ def test_hydra_instantiates_seed_000_scheduler() -> None:
     from examples import hydra_instantiate
 
     scheduler = hydra_instantiate.main(["--ticks", "1000"])
-    assert scheduler.config.lengths()[:2] == (1000, 500_000)
+    assert (scheduler.plan.shape.warmup_steps, scheduler.plan.shape.total_steps) == (1000, 500_000)
     assert math.isclose(scheduler.get_last_lr()[0], 1e-3, rel_tol=1e-12)  # tick 1000: the peak
 
 

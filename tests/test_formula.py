@@ -9,6 +9,7 @@ import torch
 
 from conftest import group_lrs, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
+from lightning_warmup.plan import Plan
 
 P, M, S = 1e-3, 1e-5, 1e-4  # peak, floor, warmup start (warmup_factor 0.1)
 W, T = 1000, 101_000
@@ -96,8 +97,8 @@ def test_warmup_start_lr_per_group_and_min_lr_per_group() -> None:
 def test_warmup_ratio_and_epochs_resolve_to_ticks() -> None:
     by_ratio = WarmupCosLR(two_group_optimizer(), warmup_ratio=0.1, total_steps=250)
     by_epochs = WarmupCosLR(two_group_optimizer(), warmup_epochs=0.5, epochs=10, steps_per_epoch=37)
-    assert by_ratio.config.lengths()[:2] == (25, 250)
-    assert by_epochs.config.lengths()[:2] == (19, 370)
+    assert (by_ratio.plan.shape.warmup_steps, by_ratio.plan.shape.total_steps) == (25, 250)
+    assert (by_epochs.plan.shape.warmup_steps, by_epochs.plan.shape.total_steps) == (19, 370)
 
 
 def test_tensor_lr_is_updated_in_place_never_replaced() -> None:
@@ -138,6 +139,7 @@ def test_a_group_initial_lr_from_an_earlier_scheduler_is_the_peak_throughout() -
     optimizer.step()
     earlier.step()  # the groups' lr is halved; their initial_lr is not
     scheduler = WarmupCosLR(optimizer, warmup_steps=2, total_steps=10, warmup_factor=0.0)
-    assert [curve.peak for curve in scheduler.curves] == scheduler.base_lrs == [1e-3, 5e-4]
-    scheduler.use_config(scheduler.config.replace(total_steps=20))
-    assert [curve.peak for curve in scheduler.curves] == [1e-3, 5e-4]
+    assert [levels.peak for levels in scheduler.plan.levels] == scheduler.base_lrs == [1e-3, 5e-4]
+    settings = scheduler.plan.settings.replace(total_steps=20)
+    scheduler.follow(Plan.from_settings(settings, scheduler.base_lrs))
+    assert [levels.peak for levels in scheduler.plan.levels] == [1e-3, 5e-4]

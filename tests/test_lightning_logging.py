@@ -71,16 +71,20 @@ def test_single_group_and_scheduler_name_use_lr_monitor_keys(tmp_path: Path) -> 
     assert logged["my-schedule"][0] == (0, pytest.approx(0.1))
 
 
-def test_progress_bar_shows_the_lr_the_coming_step_uses(tmp_path: Path) -> None:
+def test_progress_bar_shows_the_lr_the_last_step_used_readably(tmp_path: Path) -> None:
     import lightning as L
 
     class ReadBar(L.Callback):
         def __init__(self) -> None:
-            self.shown: list[tuple[float, float]] = []
+            self.shown: list[tuple[str, str]] = []
+            self.used = 0.0
 
         def on_before_optimizer_step(self, trainer, pl_module, optimizer) -> None:
+            self.used = float(optimizer.param_groups[0]["lr"])
+
+        def on_train_batch_end(self, trainer, pl_module, *args) -> None:  # when the bar refreshes
             metrics = trainer.progress_bar_callback.get_metrics(trainer, pl_module)
-            self.shown.append((metrics["lr"], float(optimizer.param_groups[0]["lr"])))
+            self.shown.append((metrics["lr"], f"{self.used:.1e}"))
 
     reader = ReadBar()
     fitted = trainer(tmp_path, callbacks=[reader], max_epochs=1, enable_progress_bar=True)

@@ -8,6 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.schedule import Levels, Timeline, lrs_at
+
+
+class Curve:
+    """One param group's schedule: the timeline and the group's levels."""
+
+    def __init__(self, config: ScheduleConfig, peak: float) -> None:
+        self.timeline = Timeline(config.shape())
+        (self.levels,) = config.levels([peak])
+        self.floor = self.levels.floor
+
+    def lr_at(self, t: int) -> float:
+        return lrs_at(self.timeline, [self.levels], t)[0]
 
 lrs = st.floats(min_value=1e-8, max_value=10.0)
 fractions = st.floats(min_value=0.0, max_value=1.0)
@@ -37,8 +50,8 @@ def schedules(draw: st.DrawFn, cycles: bool = False) -> tuple[ScheduleConfig, fl
 @given(schedules())
 def test_single_cycle_properties(case: tuple[ScheduleConfig, float]) -> None:
     config, peak = case
-    (curve,) = config.curves([peak])
-    warmup, total, _ = config.lengths()
+    curve = Curve(config, peak)
+    warmup, _, total, _ = config.lengths()
     lrs_ = [curve.lr_at(t) for t in range(total + 3)]
     start = lrs_[0] if warmup else peak
     low = min(start, curve.floor)
@@ -58,14 +71,14 @@ def test_single_cycle_properties(case: tuple[ScheduleConfig, float]) -> None:
 @given(schedules(cycles=True))
 def test_restart_properties(case: tuple[ScheduleConfig, float]) -> None:
     config, peak = case
-    (curve,) = config.curves([peak])
+    curve = Curve(config, peak)
     previous_peak = math.inf
     for t in range(0, 3000):
-        cycle = curve.cycle_at(t)
-        cycle_peak = curve.cycle_peak(cycle.index)
+        cycle = curve.timeline.cycle_at(t)
+        cycle_peak = curve.levels.cycle_peak(cycle.index, config.cycle_decay)
         lr = curve.lr_at(t)
         assert math.isfinite(lr) and lr <= cycle_peak * (1 + 1e-12), f"above the cycle's peak at tick {t}"
-        assert lr >= min(curve.floor, curve.cycle_start_lr(cycle_peak)) * (1 - 1e-12), f"below bounds at tick {t}"
+        assert lr >= min(curve.floor, curve.levels.start(cycle_peak)) * (1 - 1e-12), f"below bounds at tick {t}"
         tau = t - cycle.start
         if tau == cycle.warmup:
             assert math.isclose(lr, cycle_peak, rel_tol=1e-12), f"peak missing at tick {t}"
@@ -85,9 +98,9 @@ def test_vectorised_preview_equals_the_scheduler_tick_by_tick(case: tuple[Schedu
     from lightning_warmup.preview import lr_curve
 
     config, peak = case
-    (curve,) = config.curves([peak])
+    curve = Curve(config, peak)
     ticks = np.arange(0, 4000)
-    assert np.allclose(lr_curve(curve, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
+    assert np.allclose(lr_curve(curve.timeline, curve.levels, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -98,9 +111,9 @@ def test_vectorised_preview_of_single_cycles(case: tuple[ScheduleConfig, float])
     from lightning_warmup.preview import lr_curve
 
     config, peak = case
-    (curve,) = config.curves([peak])
+    curve = Curve(config, peak)
     ticks = np.arange(0, config.lengths().total_steps + 10)
-    assert np.allclose(lr_curve(curve, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
+    assert np.allclose(lr_curve(curve.timeline, curve.levels, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
 
 
 @settings(max_examples=200, deadline=None)
@@ -116,8 +129,8 @@ def test_epochs_resolve_to_the_nearest_tick(warmup_epochs: float, epochs: float,
     assert abs(warmup - warmup_epochs * steps_per_epoch) <= 0.5 or (warmup == 1 and warmup_epochs > 0)
     assert abs(total - epochs * steps_per_epoch) <= 0.5 or total == 1
     if warmup < total:
-        assert ScheduleConfig(warmup_epochs=warmup_epochs, epochs=epochs,
-                              steps_per_epoch=steps_per_epoch).lengths()[:2] == (warmup, total)
+        lengths = ScheduleConfig(warmup_epochs=warmup_epochs, epochs=epochs, steps_per_epoch=steps_per_epoch).lengths()
+        assert (lengths.warmup_steps, lengths.total_steps) == (warmup, total)
     else:
         with pytest.raises(ValueError, match="warmup_steps must be smaller than total_steps"):
             ScheduleConfig(warmup_epochs=warmup_epochs, epochs=epochs, steps_per_epoch=steps_per_epoch)

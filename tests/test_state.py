@@ -62,9 +62,10 @@ def test_the_scheduler_itself_pickles_and_deep_copies_and_continues() -> None:
             assert_sequence([lrs[group] for lrs in seen], lambda t: expected[t - 15][group], start=15)
 
 
-def test_load_state_dict_rejects_a_corrupted_config() -> None:
+def test_load_state_dict_rejects_a_corrupted_plan() -> None:
     scheduler = WarmupCosLR(two_group_optimizer(), **SETTINGS)
     state = scheduler.state_dict()
-    state["config"]["warmup_epochs"] = 20
-    with pytest.raises(ValueError, match="warmup_steps must be smaller than total_steps"):
+    state["plan"]["settings"]["warmup_epochs"] = 20
+    with pytest.raises(ValueError, match="cannot resume WarmupCosLR from this checkpoint: its plan is damaged "
+                                         r"\(warmup_steps must be smaller than total_steps.*load the weights only"):
         WarmupCosLR(two_group_optimizer(), **SETTINGS).load_state_dict(state)

@@ -1,0 +1,55 @@
+"""Every touch of a PyTorch or Lightning internal, in one guarded place.
+
+Each function here reads or writes something that is not public API. Each has
+a test in ``tests/test_internals.py`` that fails loudly, naming the internal,
+when a PyTorch or Lightning release moves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import lightning.pytorch as pl
+    from lightning.pytorch.callbacks.progress import ProgressBar
+    from torch.optim import Optimizer
+
+__all__ = ["batches_done_in_epoch", "mark_optimizer_stepped", "wrap_progress_bar_metrics"]
+
+
+def mark_optimizer_stepped(optimizer: Optimizer) -> None:
+    """Tell PyTorch's LR scheduler that ``optimizer.step()`` was called this step.
+
+    A grad scaler may skip ``optimizer.step()`` (inf/NaN gradients); the tick still
+    counts, and PyTorch would otherwise warn that the scheduler stepped before the
+    optimizer. PyTorch keeps this flag as ``optimizer._opt_called``.
+    """
+    optimizer._opt_called = True  # type: ignore[attr-defined]
+
+
+def batches_done_in_epoch(trainer: pl.Trainer) -> int:
+    """Train batches already done in the current epoch (a mid-epoch resume restores it)."""
+    return int(trainer.fit_loop.epoch_loop.batch_progress.current.completed)
+
+
+def wrap_progress_bar_metrics(bar: ProgressBar, extra: Callable[[], dict[str, Any]]) -> Callable[[], None]:
+    """Add ``extra()`` to what the bar shows each time it refreshes; returns the undo.
+
+    Lightning's supported route, ``self.log(..., prog_bar=True)``, costs a logging
+    call at every optimizer step; the bar's ``get_metrics`` is read only when it
+    refreshes.
+    """
+    original = bar.get_metrics
+
+    def get_metrics(trainer: pl.Trainer, pl_module: pl.LightningModule) -> dict[str, Any]:
+        metrics = original(trainer, pl_module)
+        metrics.update(extra())
+        return metrics
+
+    bar.get_metrics = get_metrics  # type: ignore[method-assign]
+
+    def undo() -> None:
+        bar.get_metrics = original  # type: ignore[method-assign]
+
+    return undo
