@@ -40,7 +40,8 @@ def check_settings(trainer: pl.Trainer) -> None:
                 "Use frequency=1; make the schedule longer instead of stepping it less often."
             )
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        max_epochs = trainer.max_epochs if trainer.max_epochs not in (None, -1) and trainer.max_steps == -1 else None
+        bounded = trainer.max_epochs not in (None, -1) and trainer.max_steps == -1 and not trainer.fast_dev_run
+        max_epochs = trainer.max_epochs if bounded else None
         check_before_training(scheduler.settings, max_epochs)
 
 

@@ -262,8 +262,8 @@ def _fit_or_clamp(original: ScheduleConfig, changes: dict[str, Any], run: Run, n
             f"fit the smoke run of {plural(total, 'tick')}; they are clamped to {clamped_warmup} and {clamped_hold} "
             "for this run only."
         )
-        return original.replace(**changes, warmup_steps=clamped_warmup, hold_steps=clamped_hold,
-                                total_steps=total)
+        return original.replace(**{**changes, "warmup_steps": clamped_warmup, "hold_steps": clamped_hold,
+                                   "total_steps": total})
     names = [n for kind in ("warmup", "hold") for n in _phase_names(kind) if original[n] is not None]
     totals = [n for n in ("total_steps", "epochs") if original[n] is not None]
     by_steps = "total_steps" in changes
