@@ -67,7 +67,7 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         body_lr_ratio: when set, the hidden layers get ``lr * body_lr_ratio`` as their
             peak, in a second param group (``"body"``; the output layer is ``"head"``).
         optimizer, weight_decay: the optimizer (a torch.optim name) and its weight decay.
-        warmup_steps, warmup_epochs, warmup_ratio, total_steps, epochs, min_lr, min_lr_ratio,
+        warmup_steps, warmup_epochs, warmup_ratio, hold_steps, hold_epochs, hold_ratio, total_steps, epochs, min_lr, min_lr_ratio,
         warmup_factor, warmup_start_lr, warmup_inclusive, cycle_steps, cycle_epochs, cycle_mult,
         cycle_decay, cycle_warmup: the schedule, as in ``WarmupCosLR``.
 
@@ -89,6 +89,9 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         warmup_steps: int | None = None,
         warmup_epochs: float | None = None,
         warmup_ratio: float | None = None,
+        hold_steps: int | None = None,
+        hold_epochs: float | None = None,
+        hold_ratio: float | None = None,
         total_steps: int | None = None,
         epochs: float | None = None,
         min_lr: float | None = None,

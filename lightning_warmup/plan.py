@@ -159,7 +159,7 @@ def check_before_training(settings: ScheduleConfig, max_epochs: int | None) -> N
         >>> check_before_training(ScheduleConfig(warmup_epochs=5), max_epochs=2)
         Traceback (most recent call last):
         ...
-        ValueError: the warmup must end before the schedule does, got warmup_epochs=5.0 with max_epochs=2 (the schedule spans the run). Lower warmup_epochs, or raise max_epochs.
+        ValueError: the warmup must end before the schedule does, got warmup_epochs=5 with max_epochs=2 (the schedule spans the run). Lower warmup_epochs, or raise max_epochs.
     """
     end = settings.epochs
     source = "epochs"
