@@ -40,7 +40,7 @@ def check_settings(trainer: pl.Trainer) -> None:
                 "Use frequency=1; make the schedule longer instead of stepping it less often."
             )
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        bounded = trainer.max_epochs not in (None, -1) and trainer.max_steps == -1 and not trainer.fast_dev_run
+        bounded = trainer.max_epochs not in (None, -1) and trainer.max_steps == -1 and not getattr(trainer, "fast_dev_run", False)
         max_epochs = trainer.max_epochs if bounded else None
         check_before_training(scheduler.settings, max_epochs)
 

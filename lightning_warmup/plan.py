@@ -194,7 +194,7 @@ def _completion(settings: ScheduleConfig, run: Run) -> dict[str, Any]:
     if needs_length and run.accumulation_varies and (uses_epochs or not settings.has_total()):
         raise ValueError(
             f"{run.accumulation_varies} changes accumulate_grad_batches during the run, so epochs do not map to "
-            f"a fixed number of optimizer steps, got {_given(settings, settings.given()) or 'no total'}. Give "
+            f"a fixed number of optimizer steps, got {_given(settings, list(settings.given())) or 'no total'}. Give "
             "warmup_steps and total_steps (counted in optimizer steps), or use a fixed accumulate_grad_batches."
         )
     if run.interval == "step" and uses_epochs:

@@ -67,7 +67,7 @@ def measure_run(trainer: pl.Trainer, interval: str) -> Run:
             end = trainer.global_step + max(per_epoch - done, 0) + max(max_epochs - epoch - 1, 0) * per_epoch
         if max_steps is not None:
             end = max_steps if end is None else min(end, max_steps)
-    return Run(interval, per_epoch, max_epochs, max_steps, end, tick, smoke=bool(trainer.fast_dev_run),
+    return Run(interval, per_epoch, max_epochs, max_steps, end, tick, smoke=bool(getattr(trainer, "fast_dev_run", False)),
                accumulation_varies=varies)
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lightning_warmup.config import ScheduleConfig
-from lightning_warmup.schedule import Levels, Timeline, lrs_at
+from lightning_warmup.schedule import Timeline, lrs_at
 
 
 class Curve:

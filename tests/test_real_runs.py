@@ -13,7 +13,7 @@ from lightning.pytorch.callbacks import GradientAccumulationScheduler, LearningR
 from torch.utils.data import DataLoader
 
 from lit import RecordLR, TinyModel, dataset, formula, trainer
-from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
+from lightning_warmup import WarmupCosLR
 
 PEAK = 1e-2
 
