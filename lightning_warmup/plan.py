@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.config import ScheduleConfig, epochs_to_ticks
 from lightning_warmup.schedule import Levels, Shape, Timeline
 
 __all__ = ["Plan", "Policy", "Resolution", "Run", "describe", "plural", "resolve"]
@@ -282,21 +282,16 @@ def _raw_lengths(settings: dict[str, Any]) -> tuple[int, int, int] | None:
     if settings["cycle_steps"] is not None or settings["cycle_epochs"] is not None:
         return None
     per_epoch = settings["steps_per_epoch"] or 1
-    total = settings["total_steps"] if settings["epochs"] is None else _ticks(settings["epochs"], per_epoch)
+    total = settings["total_steps"] if settings["epochs"] is None else epochs_to_ticks(settings["epochs"], per_epoch)
     if total is None:
         return None
     phases = []
     for kind in ("warmup", "hold"):
         steps, epochs, ratio = (settings[n] for n in _phase_names(kind))
         value = steps if steps is not None else (
-            _ticks(epochs, per_epoch) if epochs is not None else (_ticks(ratio, total) if ratio is not None else 0))
+            epochs_to_ticks(epochs, per_epoch) if epochs is not None else (epochs_to_ticks(ratio, total) if ratio is not None else 0))
         phases.append(int(value))
     return phases[0], phases[1], int(total)
-
-
-def _ticks(epochs: float, per_epoch: int) -> int:
-    ticks = math.floor(epochs * per_epoch + 0.5)
-    return max(ticks, 1) if epochs > 0 else 0
 
 
 def _carry(old: Plan, new: ScheduleConfig, r: int) -> tuple[int, int, int | None]:
@@ -383,10 +378,8 @@ def resolve(
     tick = scheduler_tick
     if run.tick is not None and run.tick != scheduler_tick:
         what = "optimizer steps" if run.interval == "step" else "epochs"
-        cause = ("the checkpoint has no state for this scheduler (trained without one?)" if not restored else
-                 "the checkpoint's scheduler counted otherwise")
-        if not restored and scheduler_tick == 0:
-            cause = ("the checkpoint had no state for this scheduler, or fit() was called again on the same trainer")
+        cause = ("the checkpoint's scheduler counted otherwise" if restored else
+                 "the checkpoint had no state for this scheduler, or fit() was called again on the same trainer")
         notes.warnings.append(
             f"WarmupCosLR was at tick {scheduler_tick} but the trainer has made {plural(run.tick, what[:-1])}: "
             f"{cause}. The schedule continues from tick {run.tick}, where the trainer is. Load the weights only "
