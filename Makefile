@@ -17,7 +17,7 @@ test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 demo: $(VENV)/.installed
-	$(PY) examples/demo.py
+	$(PY) -m examples.demo
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py

@@ -1,6 +1,6 @@
 """Manual optimization: the LightningModule steps its optimizer and its WarmupCosLR itself.
 
-    python examples/manual_optimization.py [--epochs 10]
+    python -m examples.manual_optimization [--epochs 10]
 
 Lightning does not step schedulers under manual optimization; call ``scheduler.step()``
 right after each ``optimizer.step()``. WarmupCosLRCallback still converts epoch settings
@@ -10,18 +10,14 @@ right after each ``optimizer.step()``. WarmupCosLRCallback still converts epoch 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
 import lightning as L
 import torch
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from examples.digits import DigitsDataModule  # noqa: E402
-from lightning_warmup import WarmupCosLR, WarmupCosLRCallback  # noqa: E402
+from examples.digits import DigitsDataModule
+from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
 
 
 class ManualDigits(L.LightningModule):

@@ -21,7 +21,8 @@ from lightning_warmup.errors import UsageError
 PACKAGE_DIR = Path(__file__).resolve().parent
 USAGE = """usage: lightning-warmup {fit,validate,test,predict} --config CONFIG.yaml [--trainer.FLAG VALUE ...]
        lightning-warmup plot CONFIG.yaml [CONFIG.yaml ...] [--steps-per-epoch N] [--out PNG] [--csv CSV]
-                                         [--compare CLASS_PATH[:key=value,...]] [--lr LR]"""
+                                         [--compare CLASS_PATH[:key=value,...]] [--lr LR]
+       lightning-warmup plot --logdir DIR [--out PNG]   (each run's logged LR over its plan)"""
 
 
 def _ours(error: BaseException) -> bool:

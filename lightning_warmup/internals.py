@@ -29,8 +29,13 @@ def mark_optimizer_stepped(optimizer: Optimizer) -> None:
 
 
 def batches_done_in_epoch(trainer: pl.Trainer) -> int:
-    """Train batches already done in the current epoch (a mid-epoch resume restores it)."""
-    return int(trainer.fit_loop.epoch_loop.batch_progress.current.completed)
+    """Train batches already done in the epoch about to run (a mid-epoch resume restores them).
+
+    A checkpoint saved at an epoch's end restores that epoch's full count; Lightning
+    then starts the next epoch from its first batch, so that counts as 0 done.
+    """
+    done = int(trainer.fit_loop.epoch_loop.batch_progress.current.completed)
+    return 0 if done >= trainer.num_training_batches else done
 
 
 def wrap_progress_bar_metrics(bar: ProgressBar, extra: Callable[[], dict[str, Any]]) -> Callable[[], None]:

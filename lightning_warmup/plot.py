@@ -263,6 +263,17 @@ def write_csv(series: Sequence[Series], path: Path) -> None:
             f.write("\n")
 
 
+def _plot_logdir(logdir: Path, out: Path) -> list[Series]:
+    """``--logdir``: every run's logged LR over its plan, to ``out``, and a summary printed."""
+    from lightning_warmup.logdir import draw_runs, read_runs, summary
+
+    runs = read_runs(logdir)
+    draw_runs(runs, out, root=logdir)
+    print(summary(runs, logdir))
+    print(f"\nwrote {out}")
+    return []
+
+
 def plot_main(argv: Sequence[str]) -> list[Series]:
     """``lightning-warmup plot``: parse ``argv``, draw, print the key points. Returns what it drew."""
     parser = argparse.ArgumentParser(prog="lightning-warmup plot", exit_on_error=False,
@@ -274,12 +285,18 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
     parser.add_argument("--compare", action="append", default=[], metavar="CLASS_PATH[:key=value,...]",
                         help="a torch.optim.lr_scheduler class to draw beside (repeatable)")
     parser.add_argument("--lr", type=float, help="initial LR of --compare schedulers (default: the first peak)")
+    parser.add_argument("--logdir", type=Path, help="draw the LR each run under this TensorBoard directory logged, "
+                        "over its plan (instead of CONFIGs)")
     try:
         args = parser.parse_args(list(argv))
     except argparse.ArgumentError as error:
         raise UsageError(str(error)) from None
+    if args.logdir is not None:
+        if args.configs or args.compare:
+            raise UsageError("--logdir draws logged runs: give it without CONFIG or --compare")
+        return _plot_logdir(args.logdir, args.out)
     if not args.configs and not args.compare:
-        raise UsageError("plot needs at least one CONFIG or --compare")
+        raise UsageError("plot needs at least one CONFIG, --compare or --logdir")
     if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
         raise UsageError(f"--steps-per-epoch must be >= 1, got {args.steps_per_epoch}")
     series: list[Series] = []

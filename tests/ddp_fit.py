@@ -10,9 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from lit import RecordLR, TinyModel, trainer  # noqa: E402
+from tests.lit import RecordLR, TinyModel, trainer  # noqa: E402
 from lightning_warmup import WarmupCosLRCallback  # noqa: E402
 
 

@@ -12,12 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
 import lightning as L  # noqa: E402
 from lightning.pytorch.callbacks import ModelCheckpoint  # noqa: E402
 
-from lit import TinyModel, trainer  # noqa: E402
+from tests.lit import TinyModel, trainer  # noqa: E402
 
 
 class AppendLR(L.Callback):

@@ -13,7 +13,7 @@ import pytest
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from lightning_warmup.cli import main
-from lit import formula
+from tests.lit import formula
 
 ROOT = Path(__file__).resolve().parents[1]
 FIT_CONFIGS = sorted(p.name for p in (ROOT / "configs").glob("*.yaml") if "model:" in p.read_text())

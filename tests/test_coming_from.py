@@ -6,7 +6,7 @@ import math
 
 from torch.optim.lr_scheduler import CosineAnnealingLR, CosineAnnealingWarmRestarts, LinearLR, SequentialLR
 
-from conftest import assert_sequence, lr_sequence, two_group_optimizer
+from tests.helpers import assert_sequence, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
 
 

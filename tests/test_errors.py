@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from conftest import two_group_optimizer
+from tests.helpers import two_group_optimizer
 from lightning_warmup import WarmupCosLR
 
 BASE = dict(warmup_steps=10, total_steps=100)

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from conftest import group_lrs, lr_sequence, two_group_optimizer
+from tests.helpers import group_lrs, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
 from lightning_warmup.plan import Plan
 

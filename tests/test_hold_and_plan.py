@@ -11,8 +11,8 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import BackboneFinetuning, ModelCheckpoint
 
-from conftest import lr_sequence, two_group_optimizer
-from lit import RecordLR, TinyModel, formula, trainer
+from tests.helpers import lr_sequence, two_group_optimizer
+from tests.lit import RecordLR, TinyModel, formula, trainer
 from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
 from lightning_warmup.schema import SCHEMA
 

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 from lightning.pytorch.plugins.precision import MixedPrecision
 
-from lit import RecordLR, TinyModel, formula, trainer
+from tests.lit import RecordLR, TinyModel, formula, trainer
 
 
 class SkipsFirstSteps(TinyModel):

@@ -8,14 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lit import formula
+from tests.lit import formula
 
-SCRIPT = Path(__file__).parent / "ddp_fit.py"
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ["-m", "tests.ddp_fit"]  # run from ROOT
 
 
 def test_ddp_ranks_share_the_lr_and_the_plan_uses_per_rank_batches(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path), "3"], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, *SCRIPT, str(tmp_path), "3"], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     # 64 samples, batch 8, 2 ranks: 4 batches per rank per epoch, so 4 optimizer steps per epoch.
@@ -31,14 +32,14 @@ def test_resume_on_another_number_of_devices_keeps_the_checkpoint_plan(tmp_path:
     """A single-process checkpoint resumed on 2 DDP ranks: half the batches per rank, so another plan."""
     from lightning.pytorch.callbacks import ModelCheckpoint
 
-    from lit import RecordLR, TinyModel, trainer
+    from tests.lit import RecordLR, TinyModel, trainer
 
     checkpoint = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=10, save_top_k=-1, filename="{step}")
     single = RecordLR()
     trainer(tmp_path, callbacks=[single, checkpoint], max_epochs=4, enable_checkpointing=True).fit(
         TinyModel(lr=1e-2, min_lr=1e-4, warmup_epochs=1, epochs=4, weight_decay=0.01))
-    done = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "ddp"), "4", "--resume",
-                           str(tmp_path / "ckpt" / "step=10.ckpt")], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, *SCRIPT, str(tmp_path / "ddp"), "4", "--resume",
+                           str(tmp_path / "ckpt" / "step=10.ckpt")], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "total_steps 32 -> 21 (counted from the resumed tick 10)" in done.stderr and "Continuing the checkpoint's plan" in done.stderr
     ranks = [json.loads((tmp_path / "ddp" / f"rank{r}.json").read_text()) for r in (0, 1)]

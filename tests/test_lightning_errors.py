@@ -8,7 +8,7 @@ import lightning as L
 import pytest
 import torch
 
-from lit import RecordLR, TinyModel, trainer
+from tests.lit import RecordLR, TinyModel, trainer
 from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
 
 

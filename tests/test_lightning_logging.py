@@ -10,7 +10,7 @@ import pytest
 from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from lit import RecordLR, TinyModel, trainer
+from tests.lit import RecordLR, TinyModel, trainer
 
 
 def scalars(log_dir: str) -> dict[str, list[tuple[int, float]]]:

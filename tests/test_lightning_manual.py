@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from lit import TinyModel, formula, trainer
+from tests.lit import TinyModel, formula, trainer
 from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
 
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
-from lit import RecordLR, TinyModel, formula, trainer
+from tests.lit import RecordLR, TinyModel, formula, trainer
 
 PEAK, FLOOR, START = 1e-2, 1e-4, 1e-3
 SETTINGS = dict(lr=PEAK, min_lr=FLOOR, warmup_epochs=1, weight_decay=0.01)

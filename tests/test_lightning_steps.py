@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lit import RecordLR, TinyModel, formula, trainer
+from tests.lit import RecordLR, TinyModel, formula, trainer
 
 PEAK, FLOOR = 1e-2, 1e-4
 START = 0.1 * PEAK

@@ -12,7 +12,7 @@ import torch
 from lightning.pytorch.callbacks import GradientAccumulationScheduler, LearningRateMonitor, ModelCheckpoint
 from torch.utils.data import DataLoader
 
-from lit import RecordLR, TinyModel, dataset, formula, trainer
+from tests.lit import RecordLR, TinyModel, dataset, formula, trainer
 from lightning_warmup import WarmupCosLR
 
 PEAK = 1e-2
@@ -151,7 +151,7 @@ FOREIGN = {
 
 @pytest.mark.parametrize(("state", "pattern"), FOREIGN.values(), ids=FOREIGN)
 def test_foreign_or_damaged_state_is_one_clear_error(state: Any, pattern: str) -> None:
-    from conftest import two_group_optimizer
+    from tests.helpers import two_group_optimizer
 
     scheduler = WarmupCosLR(two_group_optimizer(), warmup_steps=2, total_steps=10)
     if state is None:
@@ -181,7 +181,7 @@ def test_a_users_learning_rate_monitor_keeps_its_options_and_nothing_is_logged_t
 @pytest.mark.parametrize("lr", [np.logspace(-3, -1, 3)[2], torch.tensor(0.1, dtype=torch.float64), np.float32(0.1)],
                          ids=["numpy float64", "0-d tensor", "numpy float32"])
 def test_numbers_of_every_kind_make_plain_state(tmp_path: Path, lr: Any) -> None:
-    from conftest import lr_sequence, two_group_optimizer
+    from tests.helpers import lr_sequence, two_group_optimizer
 
     scheduler = WarmupCosLR(two_group_optimizer(), lr=lr, min_lr=lr / 100, warmup_steps=np.int64(2), total_steps=10)
     lr_sequence(scheduler, 4)
@@ -217,3 +217,23 @@ def test_the_users_own_names_pass(tmp_path: Path) -> None:
 def test_bad_lr_and_bools_in_the_users_words(tmp_path: Path, settings: dict, pattern: str) -> None:
     with pytest.raises((ValueError, TypeError), match=pattern):
         fit(tmp_path, TinyModel(**settings))
+
+
+def test_resuming_an_end_of_epoch_checkpoint_with_more_epochs_measures_the_whole_run(tmp_path: Path) -> None:
+    """A checkpoint saved at an epoch's end: the next epoch starts from its first batch, and the run is measured so."""
+    import warnings
+
+    from lightning_warmup import WarmupCosLRCallback
+
+    per_epoch = ModelCheckpoint(dirpath=tmp_path / "ckpt", filename="{epoch}", save_top_k=-1)
+    fit(tmp_path / "a", TinyModel(lr=PEAK, warmup_epochs=1), [per_epoch], enable_checkpointing=True, max_epochs=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resumed = fit(tmp_path / "b", TinyModel(lr=PEAK, warmup_epochs=1),
+                      [WarmupCosLRCallback(on_plan_change="adopt")], str(tmp_path / "ckpt" / "epoch=1.ckpt"),
+                      max_epochs=6)
+    said = [str(w.message) for w in caught if "WarmupCosLR" in str(w.message)]
+    assert len(said) == 1 and "total_steps 32 -> 48" in said[0], said
+    assert [step for step, _, _ in resumed.steps] == list(range(16, 48))
+    for step, _, lrs in resumed.steps:
+        assert math.isclose(lrs[0], formula(step, PEAK, 0.0, 1e-3, 8, 48), rel_tol=1e-12), f"step {step}"

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import torch
 
-from conftest import assert_sequence, lr_sequence, two_group_optimizer
+from tests.helpers import assert_sequence, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
 
 

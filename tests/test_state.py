@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import assert_sequence, group_lrs, lr_sequence, two_group_optimizer
+from tests.helpers import assert_sequence, group_lrs, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
 
 SETTINGS = dict(warmup_epochs=2, epochs=12, steps_per_epoch=10, min_lr_ratio=0.05, warmup_inclusive=True)
