@@ -11,6 +11,9 @@ $(VENV)/.installed: pyproject.toml
 	# The CPU build of torch first: a bare "torch" requirement would pull CUDA packages.
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# timm is a peer the tests and the benchmark compare against; its own requirements would pull a
+	# torchvision (and with it another torch), and its scheduler module needs only torch.
+	$(PY) -m pip install --quiet --no-deps timm
 	touch $@
 
 test: $(VENV)/.installed

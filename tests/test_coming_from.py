@@ -6,8 +6,14 @@ import math
 
 from torch.optim.lr_scheduler import CosineAnnealingLR, CosineAnnealingWarmRestarts, LinearLR, SequentialLR
 
+from benchmarks.peers import timm_scheduler, transformers_optimization
 from tests.helpers import assert_sequence, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
+
+
+# The peers themselves (the dev extras install them; timm is loaded without torchvision).
+transformers = transformers_optimization()
+timm = timm_scheduler()
 
 
 def by_group(seen: list[list[float]], group: int) -> list[float]:
@@ -43,38 +49,50 @@ def test_pytorch_cosine_annealing_warm_restarts() -> None:
 
 
 def test_transformers_get_cosine_schedule_with_warmup() -> None:
-    """transformers' lambda (num_cycles=0.5): warmup from 0, cosine to 0 over the training steps."""
+    """transformers' own schedule: warmup from 0, cosine to 0 over the training steps."""
     num_warmup_steps, num_training_steps = 10, 250
-
-    def transformers_lambda(current_step: int) -> float:
-        if current_step < num_warmup_steps:
-            return float(current_step) / float(max(1, num_warmup_steps))
-        progress = float(current_step - num_warmup_steps) / float(max(1, num_training_steps - num_warmup_steps))
-        return max(0.0, 0.5 * (1.0 + math.cos(math.pi * 0.5 * 2.0 * progress)))
-
+    reference = transformers.get_cosine_schedule_with_warmup(two_group_optimizer(lr=2e-5, second_lr=1e-4),
+                                                             num_warmup_steps, num_training_steps)
+    expected = lr_sequence(reference, num_training_steps + 10)  # type: ignore[arg-type]
     ours = lr_sequence(WarmupCosLR(two_group_optimizer(lr=2e-5, second_lr=1e-4), warmup_steps=num_warmup_steps,
-                                   total_steps=num_training_steps, warmup_factor=0.0), num_training_steps)
-    for group, base in enumerate((2e-5, 1e-4)):
-        assert_sequence(by_group(ours, group), lambda t: base * transformers_lambda(t))
+                                   total_steps=num_training_steps, warmup_factor=0.0), num_training_steps + 10)
+    for group in range(2):
+        assert_sequence(by_group(ours, group)[:num_training_steps], lambda t: expected[t][group], rel=1e-12)
+        # Past the end transformers' cosine climbs again; ours stays at the floor.
+        assert by_group(ours, group)[num_training_steps:] == [0.0] * 10
+        assert expected[-1][group] > expected[num_training_steps][group]
+
+
+def test_transformers_get_wsd_schedule_with_a_cosine_decay() -> None:
+    """get_wsd_schedule(W, num_stable_steps=S, num_decay_steps=D, min_lr_ratio=r) = warmup, hold, cosine."""
+    warmup, stable, decay, ratio = 20, 60, 120, 0.05
+    reference = transformers.get_wsd_schedule(two_group_optimizer(), num_warmup_steps=warmup,
+                                              num_stable_steps=stable, num_decay_steps=decay, min_lr_ratio=ratio,
+                                              decay_type="cosine")
+    ticks = warmup + stable + decay + 15  # past the end both stay at the floor
+    expected = lr_sequence(reference, ticks)  # type: ignore[arg-type]
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(), warmup_steps=warmup, hold_steps=stable,
+                                   total_steps=warmup + stable + decay, min_lr_ratio=ratio, warmup_factor=ratio),
+                       ticks)
+    for group in range(2):
+        assert_sequence(by_group(ours, group), lambda t: expected[t][group], rel=1e-12)
 
 
 def test_timm_cosine_lr_scheduler_with_warmup_prefix() -> None:
-    """timm CosineLRScheduler(t_initial, lr_min, warmup_t, warmup_lr_init, warmup_prefix=True), step_update(t)."""
+    """timm's own CosineLRScheduler(t_initial, lr_min, warmup_t, warmup_lr_init, warmup_prefix=True), per update."""
     t_initial, lr_min, warmup_t, warmup_lr_init, base = 300, 1e-5, 20, 1e-6, 5e-4
-
-    def timm_lr(t: int) -> float:
-        if t < warmup_t:
-            return warmup_lr_init + t * (base - warmup_lr_init) / warmup_t
-        t = t - warmup_t  # warmup_prefix=True
-        if t >= t_initial:  # cycle_limit=1: past the end
-            return lr_min
-        return lr_min + 0.5 * (base - lr_min) * (1 + math.cos(math.pi * t / t_initial))
-
     total = warmup_t + t_initial
-    ours = lr_sequence(WarmupCosLR(two_group_optimizer(lr=base), lr=base, warmup_steps=warmup_t, total_steps=total,
-                                   warmup_start_lr=warmup_lr_init, min_lr=lr_min), total + 20)
+    reference_optimizer = two_group_optimizer(lr=base, second_lr=base)
+    reference = timm.CosineLRScheduler(reference_optimizer, t_initial=t_initial, lr_min=lr_min, warmup_t=warmup_t,
+                                       warmup_lr_init=warmup_lr_init, warmup_prefix=True, t_in_epochs=False)
+    expected = []
+    for t in range(total + 20):
+        reference.step_update(t)
+        expected.append([float(group["lr"]) for group in reference_optimizer.param_groups])
+    ours = lr_sequence(WarmupCosLR(two_group_optimizer(lr=base, second_lr=base), warmup_steps=warmup_t,
+                                   total_steps=total, warmup_start_lr=warmup_lr_init, min_lr=lr_min), total + 20)
     for group in range(2):
-        assert_sequence(by_group(ours, group), timm_lr)
+        assert_sequence(by_group(ours, group), lambda t: expected[t][group], rel=1e-12)
 
 
 def test_lightning_bolts_linear_warmup_cosine_annealing() -> None:
