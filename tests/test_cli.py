@@ -36,6 +36,13 @@ def test_every_fit_config_trains_and_logs_the_lr(tmp_path: Path, config: str) ->
     assert [tag for tag in events.Tags()["scalars"] if tag.startswith("lr-AdamW") or tag.startswith("lr-Adam")]
 
 
+@pytest.mark.parametrize("config", FIT_CONFIGS)
+def test_every_fit_config_survives_a_smoke_run(tmp_path: Path, config: str) -> None:
+    """``--trainer.fast_dev_run true``: one step, whatever the config's warmup (clamped, said in one info line)."""
+    assert main(["fit", "--config", f"configs/{config}", "--trainer.fast_dev_run", "true",
+                 f"--trainer.default_root_dir={tmp_path}", "--trainer.enable_progress_bar=false"]) == 0
+
+
 def read_csv(path: Path) -> dict[str, list[float]]:
     with path.open() as f:
         rows = list(csv.DictReader(f))

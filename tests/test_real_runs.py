@@ -237,3 +237,34 @@ def test_resuming_an_end_of_epoch_checkpoint_with_more_epochs_measures_the_whole
     assert [step for step, _, _ in resumed.steps] == list(range(16, 48))
     for step, _, lrs in resumed.steps:
         assert math.isclose(lrs[0], formula(step, PEAK, 0.0, 1e-3, 8, 48), rel_tol=1e-12), f"step {step}"
+
+
+def test_resuming_without_initial_lr_is_pytorchs_own_keyerror() -> None:
+    """last_epoch >= 0 on an optimizer whose groups lack initial_lr: PyTorch's message, not another one."""
+    from tests.helpers import two_group_optimizer
+
+    with pytest.raises(KeyError, match="param 'initial_lr' is not specified in param_groups\\[0\\]"):
+        WarmupCosLR(two_group_optimizer(), warmup_steps=2, total_steps=10, last_epoch=5)
+
+
+def test_configure_callbacks_of_your_own_leaving_the_callback_out_warns_once(tmp_path: Path) -> None:
+    import warnings
+
+    from lightning.pytorch.callbacks import EarlyStopping
+
+    class OwnCallbacks(TinyModel):
+        def configure_callbacks(self) -> list:
+            return [EarlyStopping(monitor="loss", check_on_train_epoch_end=True)]  # without WarmupCosLRCallback
+
+        def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+            loss = super().training_step(batch, batch_idx)
+            self.log("loss", loss)
+            return loss
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        record = fit(tmp_path, OwnCallbacks(lr=PEAK, warmup_epochs=1), max_epochs=2)
+    said = [str(w.message) for w in caught if "WarmupCosLRCallback" in str(w.message)]
+    assert len(said) == 1 and "the LR is not logged" in said[0], said
+    for step, _, lrs in record.steps:  # the schedule is still sized from the run: 16 steps
+        assert math.isclose(lrs[0], formula(step, PEAK, 0.0, 1e-3, 8, 16), rel_tol=1e-12), f"step {step}"
