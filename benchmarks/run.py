@@ -37,8 +37,9 @@ def say(*parts: object) -> None:
     print(*parts, flush=True)
 
 
-def interleaved(contenders: dict[str, Callable[[], float]], repeats: int,
-                samples: dict[str, list[float]] | None = None) -> dict[str, float]:
+def interleaved(
+    contenders: dict[str, Callable[[], float]], repeats: int, samples: dict[str, list[float]] | None = None
+) -> dict[str, float]:
     """Median seconds of each contender, the contenders taking turns ``repeats`` times.
 
     Each round starts with the next contender, so that no one always runs first (cold) or last.
@@ -46,7 +47,7 @@ def interleaved(contenders: dict[str, Callable[[], float]], repeats: int,
     seen: dict[str, list[float]] = {name: [] for name in contenders}
     names = list(contenders)
     for round_ in range(repeats):
-        for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             seen[name].append(contenders[name]())
     if samples is not None:
         samples.update(seen)
@@ -74,6 +75,7 @@ def timed_ticks(make: Callable[[torch.optim.Optimizer], Any], groups: int, ticks
             for _ in range(ticks):
                 step()
             return (time.perf_counter() - start) / ticks
+
     return run
 
 
@@ -95,22 +97,31 @@ def per_tick() -> None:
     for groups in (1, 8):
         contenders = {
             "plain assignment (floor)": timed_ticks(PlainAssignment, groups, 20_000),
-            "WarmupCosLR": timed_ticks(lambda o: WarmupCosLR(o, warmup_steps=WARMUP, total_steps=TOTAL), groups, 20_000),
+            "WarmupCosLR": timed_ticks(
+                lambda o: WarmupCosLR(o, warmup_steps=WARMUP, total_steps=TOTAL), groups, 20_000
+            ),
             "LambdaLR, same closed form": timed_ticks(lambda o: LambdaLR(o, closed_form), groups, 20_000),
-            "SequentialLR(LinearLR, CosineAnnealingLR)": timed_ticks(lambda o: SequentialLR(
-                o, [LinearLR(o, 0.1, 1.0, WARMUP), CosineAnnealingLR(o, TOTAL - WARMUP)], [WARMUP]), groups, 20_000),
+            "SequentialLR(LinearLR, CosineAnnealingLR)": timed_ticks(
+                lambda o: SequentialLR(
+                    o, [LinearLR(o, 0.1, 1.0, WARMUP), CosineAnnealingLR(o, TOTAL - WARMUP)], [WARMUP]
+                ),
+                groups,
+                20_000,
+            ),
         }
         if importlib.util.find_spec("transformers"):
             from transformers import get_cosine_schedule_with_warmup
 
             contenders["transformers get_cosine_schedule_with_warmup"] = timed_ticks(
-                lambda o: get_cosine_schedule_with_warmup(o, WARMUP, TOTAL), groups, 20_000)
+                lambda o: get_cosine_schedule_with_warmup(o, WARMUP, TOTAL), groups, 20_000
+            )
         if importlib.util.find_spec("timm"):
             from timm.scheduler import CosineLRScheduler
 
             def timm_scheduler(o: torch.optim.Optimizer) -> Any:
-                scheduler = CosineLRScheduler(o, t_initial=TOTAL - WARMUP, warmup_t=WARMUP, warmup_prefix=True,
-                                              t_in_epochs=False)
+                scheduler = CosineLRScheduler(
+                    o, t_initial=TOTAL - WARMUP, warmup_t=WARMUP, warmup_prefix=True, t_in_epochs=False
+                )
                 counter = iter(range(1, 10**9))
                 scheduler.step = lambda: scheduler.step_update(next(counter))  # type: ignore[method-assign]
                 return scheduler
@@ -125,9 +136,14 @@ def per_tick() -> None:
             say(f"    {groups} group(s)  {name:<48} {seconds * 1e6:7.2f} us  ({seconds / floor:5.1f}x the floor)")
         missing = [n for n in ("transformers", "timm") if not importlib.util.find_spec(n)]
         note = f"; {', '.join(missing)} not installed, not measured" if missing else ""
-        ROWS.append((f"step() cost, {groups} param group{'s' if groups > 1 else ''}",
-                     f"{ours / fastest:.2f}x the fastest peer ({fastest_name}); {ours / floor:.1f}x plain assignment{note}",
-                     "<= 1.00x the fastest peer", "met" if ours <= fastest else "NOT met"))
+        ROWS.append(
+            (
+                f"step() cost, {groups} param group{'s' if groups > 1 else ''}",
+                f"{ours / fastest:.2f}x the fastest peer ({fastest_name}); {ours / floor:.1f}x plain assignment{note}",
+                "<= 1.00x the fastest peer",
+                "met" if ours <= fastest else "NOT met",
+            )
+        )
 
 
 # --------------------------------------------------------------------- 2. training loop
@@ -135,8 +151,8 @@ def training_overhead() -> None:
     import lightning as L
     from lightning.pytorch.callbacks import LearningRateMonitor
     from lightning.pytorch.loggers import TensorBoardLogger
-
     from lit import TinyModel
+
     from lightning_warmup import WarmupCosLRCallback
 
     say("\n[2] training-loop overhead on a real Trainer (tiny model, 1,600 optimizer steps)")
@@ -154,12 +170,20 @@ def training_overhead() -> None:
     def fit(model_cls: type, callbacks: list, every: int, root: str) -> Callable[[], float]:
         def run() -> float:
             model = model_cls(lr=1e-2, warmup_epochs=1, n=64, batch_size=8, weight_decay=0.01)
-            trainer = L.Trainer(max_epochs=200, logger=TensorBoardLogger(root, name="bench"), log_every_n_steps=every,
-                                callbacks=[c() for c in callbacks], enable_checkpointing=False,
-                                enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")
+            trainer = L.Trainer(
+                max_epochs=200,
+                logger=TensorBoardLogger(root, name="bench"),
+                log_every_n_steps=every,
+                callbacks=[c() for c in callbacks],
+                enable_checkpointing=False,
+                enable_progress_bar=False,
+                enable_model_summary=False,
+                accelerator="cpu",
+            )
             start = time.perf_counter()
             trainer.fit(model)
             return time.perf_counter() - start
+
         return run
 
     import logging
@@ -172,23 +196,36 @@ def training_overhead() -> None:
         warnings.simplefilter("ignore")
         for every in (1, 50):
             samples: dict[str, list[float]] = {}
-            medians = interleaved({
-                "a": fit(NoScheduler, [], every, root),
-                "b": fit(HandLambda, [LearningRateMonitor], every, root),
-                "c": fit(TinyModel, [WarmupCosLRCallback], every, root),
-            }, repeats=8, samples=samples)
+            medians = interleaved(
+                {
+                    "a": fit(NoScheduler, [], every, root),
+                    "b": fit(HandLambda, [LearningRateMonitor], every, root),
+                    "c": fit(TinyModel, [WarmupCosLRCallback], every, root),
+                },
+                repeats=8,
+                samples=samples,
+            )
             base = medians["a"]
             over_b, over_c = medians["b"] - base, medians["c"] - base
             # The noise: how far the repeats of one and the same run stray from their median.
             spread = max(statistics.median(abs(x - medians[k]) for x in v) for k, v in samples.items()) / base
-            say(f"    log_every_n_steps={every:<3} (a) no scheduler {base:.2f} s; (b) LambdaLR + LearningRateMonitor "
+            say(
+                f"    log_every_n_steps={every:<3} (a) no scheduler {base:.2f} s; (b) LambdaLR + LearningRateMonitor "
                 f"{over_b / base:+.1%}; (c) WarmupCosLRMixin + WarmupCosLRCallback {over_c / base:+.1%}; "
-                f"repeats stray by {spread:.1%}")
-            verdict = "met" if over_c <= over_b else ("met within noise" if over_c - over_b <= spread * base
-                                                      else "NOT met")
-            ROWS.append((f"fit overhead over no scheduler, log_every_n_steps={every}",
-                         f"(c) {over_c / base:+.1%} vs (b) {over_b / base:+.1%} of {base:.2f} s "
-                         f"(repeats stray by {spread:.1%})", "(c) <= (b)", verdict))
+                f"repeats stray by {spread:.1%}"
+            )
+            verdict = (
+                "met" if over_c <= over_b else ("met within noise" if over_c - over_b <= spread * base else "NOT met")
+            )
+            ROWS.append(
+                (
+                    f"fit overhead over no scheduler, log_every_n_steps={every}",
+                    f"(c) {over_c / base:+.1%} vs (b) {over_b / base:+.1%} of {base:.2f} s "
+                    f"(repeats stray by {spread:.1%})",
+                    "(c) <= (b)",
+                    verdict,
+                )
+            )
 
 
 def hand_lambda(t: int, warmup: int, total: int) -> float:
@@ -225,11 +262,18 @@ def preview() -> None:
 
     medians = interleaved({"vectorised": vectorised, "stepped": stepped}, repeats=3)
     ratio = medians["stepped"] / medians["vectorised"]
-    say(f"    vectorised {medians['vectorised'] * 1e3:.1f} ms, stepping a scheduler {medians['stepped']:.2f} s: "
-        f"{ratio:.0f}x faster")
-    ROWS.append(("1,000,000-tick preview vs stepping the scheduler", f"{ratio:.0f}x faster "
-                 f"({medians['vectorised'] * 1e3:.0f} ms vs {medians['stepped']:.1f} s)", ">= 50x",
-                 "met" if ratio >= 50 else "NOT met"))
+    say(
+        f"    vectorised {medians['vectorised'] * 1e3:.1f} ms, stepping a scheduler {medians['stepped']:.2f} s: "
+        f"{ratio:.0f}x faster"
+    )
+    ROWS.append(
+        (
+            "1,000,000-tick preview vs stepping the scheduler",
+            f"{ratio:.0f}x faster ({medians['vectorised'] * 1e3:.0f} ms vs {medians['stepped']:.1f} s)",
+            ">= 50x",
+            "met" if ratio >= 50 else "NOT met",
+        )
+    )
 
     from lightning_warmup.plot import plot_main
 
@@ -241,13 +285,28 @@ def preview() -> None:
                 warnings.simplefilter("ignore")
                 plot_main(["configs/digits_step.yaml", "--steps-per-epoch", str(steps_per_epoch), "--out", str(out)])
             return time.perf_counter() - start
+
         return run
 
     def whole_command() -> float:
         out = Path(tempfile.mkdtemp()) / "long.png"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "lightning_warmup", "plot", "configs/digits_step.yaml",
-                        "--steps-per-epoch", "33334", "--out", str(out)], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lightning_warmup",
+                "plot",
+                "configs/digits_step.yaml",
+                "--steps-per-epoch",
+                "33334",
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
         return time.perf_counter() - start
 
     import contextlib
@@ -262,41 +321,71 @@ def preview() -> None:
             medians = interleaved({"1M": in_process(33334), "1k": in_process(1), "command": whole_command}, repeats=3)
     finally:
         os.chdir(cwd)
-    say(f"    `lightning-warmup plot` of a 1,000,020-step config: {medians['1M']:.2f} s in a warm process "
+    say(
+        f"    `lightning-warmup plot` of a 1,000,020-step config: {medians['1M']:.2f} s in a warm process "
         f"({medians['1k']:.2f} s for 1,020 steps); {medians['command']:.1f} s as a command, Python and Lightning "
-        "start-up included")
-    ROWS.append(("`plot` of a 1,000,000-step schedule", f"{medians['1M']:.2f} s once imported ({medians['1k']:.2f} s "
-                 f"for 1,000 steps); {medians['command']:.1f} s as a whole command", "about 1 s",
-                 "met" if medians["1M"] <= 1.5 else "NOT met"))
+        "start-up included"
+    )
+    ROWS.append(
+        (
+            "`plot` of a 1,000,000-step schedule",
+            f"{medians['1M']:.2f} s once imported ({medians['1k']:.2f} s "
+            f"for 1,000 steps); {medians['command']:.1f} s as a whole command",
+            "about 1 s",
+            "met" if medians["1M"] <= 1.5 else "NOT met",
+        )
+    )
 
 
 # ------------------------------------------------------------------------ 4. import
 def import_cost() -> None:
     say("\n[4] import cost after `import lightning`")
     # Lightning itself may import matplotlib: look at what *our* import adds.
-    code = ("import sys, time, lightning; before = set(sys.modules); t = time.perf_counter(); import {module}; "
-            "print(time.perf_counter() - t, any(m.split('.')[0] == 'matplotlib' for m in set(sys.modules) - before))")
+    code = (
+        "import sys, time, lightning; before = set(sys.modules); t = time.perf_counter(); import {module}; "
+        "print(time.perf_counter() - t, any(m.split('.')[0] == 'matplotlib' for m in set(sys.modules) - before))"
+    )
 
     def child(module: str) -> Callable[[], float]:
         def run() -> float:
-            out = subprocess.run([sys.executable, "-c", code.format(module=module)], capture_output=True, text=True,
-                                 check=True, cwd=ROOT).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", code.format(module=module)], capture_output=True, text=True, check=True, cwd=ROOT
+            ).stdout.split()
             assert out[1] == "False", f"{module} imported matplotlib"
             return float(out[0])
+
         return run
 
-    alone = subprocess.run([sys.executable, "-c", "import sys, lightning_warmup; print('matplotlib' in sys.modules, "
-                            "'lightning' in sys.modules)"], capture_output=True, text=True, check=True, cwd=ROOT)
+    alone = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, lightning_warmup; print('matplotlib' in sys.modules, 'lightning' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert alone.stdout.split() == ["False", "False"], alone.stdout
     say("    without Lightning: `import lightning_warmup` imports neither Lightning nor matplotlib")
-    medians = interleaved({"package": child("lightning_warmup"),
-                           "with the mixin and callback": child("lightning_warmup.mixin")}, repeats=7)
+    medians = interleaved(
+        {"package": child("lightning_warmup"), "with the mixin and callback": child("lightning_warmup.mixin")},
+        repeats=7,
+    )
     for name, seconds in medians.items():
         say(f"    import lightning_warmup ({name}): {seconds * 1e3:.1f} ms, no plotting library imported")
     worst = max(medians.values())
-    ROWS.append(("`import lightning_warmup` after `import lightning`", f"{medians['package'] * 1e3:.1f} ms "
-                 f"({medians['with the mixin and callback'] * 1e3:.1f} ms with the mixin and callback); "
-                 "no plotting library", "< 50 ms, no plotting library", "met" if worst < 0.05 else "NOT met"))
+    ROWS.append(
+        (
+            "`import lightning_warmup` after `import lightning`",
+            f"{medians['package'] * 1e3:.1f} ms "
+            f"({medians['with the mixin and callback'] * 1e3:.1f} ms with the mixin and callback); "
+            "no plotting library",
+            "< 50 ms, no plotting library",
+            "met" if worst < 0.05 else "NOT met",
+        )
+    )
 
 
 # -------------------------------------------------------------------- 5. conversion
@@ -304,9 +393,9 @@ def conversion_cost() -> None:
     import logging
 
     import lightning as L
+    from lit import TinyModel
     from torch.utils.data import DataLoader, Dataset
 
-    from lit import TinyModel
     from lightning_warmup import WarmupCosLRCallback
 
     say("\n[5] epoch -> step conversion at two dataset sizes")
@@ -349,24 +438,41 @@ def conversion_cost() -> None:
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                L.Trainer(max_steps=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
-                          enable_model_summary=False, callbacks=[TimedCallback()]).fit(
-                    Timed(lr=1e-2, warmup_epochs=1, epochs=10))
+                L.Trainer(
+                    max_steps=1,
+                    logger=False,
+                    enable_checkpointing=False,
+                    enable_progress_bar=False,
+                    enable_model_summary=False,
+                    callbacks=[TimedCallback()],
+                ).fit(Timed(lr=1e-2, warmup_epochs=1, epochs=10))
             assert reads == [0, 0], f"the conversion read {reads} items"
             return sum(spent)
+
         return once
 
     medians = interleaved({"1,000 samples": run(1_000), "1,000,000 samples": run(1_000_000)}, repeats=5)
     for name, seconds in medians.items():
         say(f"    {name}: {seconds * 1e3:.2f} ms, no item read")
     ratio = medians["1,000,000 samples"] / medians["1,000 samples"]
-    ROWS.append(("epoch -> step conversion, 1,000 vs 1,000,000 samples",
-                 f"{medians['1,000 samples'] * 1e3:.1f} ms vs {medians['1,000,000 samples'] * 1e3:.1f} ms "
-                 f"({ratio:.2f}x); no item read", "does not grow with the data", "met" if ratio < 2 else "NOT met"))
+    ROWS.append(
+        (
+            "epoch -> step conversion, 1,000 vs 1,000,000 samples",
+            f"{medians['1,000 samples'] * 1e3:.1f} ms vs {medians['1,000,000 samples'] * 1e3:.1f} ms "
+            f"({ratio:.2f}x); no item read",
+            "does not grow with the data",
+            "met" if ratio < 2 else "NOT met",
+        )
+    )
 
 
-SECTIONS = {"tick": lambda: per_tick(), "preview": lambda: preview(), "import": lambda: import_cost(),
-            "conversion": lambda: conversion_cost(), "fit": lambda: training_overhead()}
+SECTIONS = {
+    "tick": lambda: per_tick(),
+    "preview": lambda: preview(),
+    "import": lambda: import_cost(),
+    "conversion": lambda: conversion_cost(),
+    "fit": lambda: training_overhead(),
+}
 
 
 def main() -> None:
@@ -379,8 +485,10 @@ def main() -> None:
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in ROWS]
     table = "\n".join(lines)
     say("\n" + table)
-    header = (f"Measured by `make bench` ({time.strftime('%Y-%m-%d')}, torch {torch.__version__}, "
-              f"{__import__('os').cpu_count()} CPU cores); medians of interleaved repeats.\n\n")
+    header = (
+        f"Measured by `make bench` ({time.strftime('%Y-%m-%d')}, torch {torch.__version__}, "
+        f"{__import__('os').cpu_count()} CPU cores); medians of interleaved repeats.\n\n"
+    )
     if not sys.argv[1:]:  # only a full run replaces the quoted table
         (ROOT / "benchmarks" / "results.md").write_text(header + table + "\n")
     say(f"\nwrote benchmarks/results.md in {time.perf_counter() - started:.0f} s")

@@ -37,10 +37,14 @@ def main(argv: list[str] | None = None) -> float:
     picture = Path(args.out) / "lr_logged_vs_planned.png"
     draw_runs([run], picture)
 
-    print(f"\nValidation accuracy: {accuracy:.2%} after {trainer.current_epoch} epochs "
-          f"({time.perf_counter() - started:.0f} s)")
-    print(f"Logged LR ({tag}, {len(run.logged[tag][0])} points) matches the plan: worst relative difference "
-          f"{worst:.1e} (TensorBoard stores float32)")
+    print(
+        f"\nValidation accuracy: {accuracy:.2%} after {trainer.current_epoch} epochs "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
+    print(
+        f"Logged LR ({tag}, {len(run.logged[tag][0])} points) matches the plan: worst relative difference "
+        f"{worst:.1e} (TensorBoard stores float32)"
+    )
     print(f"TensorBoard logs: {log_dir}   (tensorboard --logdir {args.out})")
     print(f"Picture:          {picture}   (lightning-warmup plot --logdir {args.out} draws it for any run)")
     return accuracy

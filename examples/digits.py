@@ -48,8 +48,13 @@ class DigitsDataModule(L.LightningDataModule):
 
     def train_dataloader(self) -> DataLoader:
         assert self.train_set is not None
-        return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, drop_last=self.drop_last,
-                          generator=torch.Generator().manual_seed(self.seed))
+        return DataLoader(
+            self.train_set,
+            batch_size=self.batch_size,
+            shuffle=True,
+            drop_last=self.drop_last,
+            generator=torch.Generator().manual_seed(self.seed),
+        )
 
     def val_dataloader(self) -> DataLoader:
         assert self.val_set is not None
@@ -67,7 +72,8 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         body_lr_ratio: when set, the hidden layers get ``lr * body_lr_ratio`` as their
             peak, in a second param group (``"body"``; the output layer is ``"head"``).
         optimizer, weight_decay: the optimizer (a torch.optim name) and its weight decay.
-        warmup_steps, warmup_epochs, warmup_ratio, hold_steps, hold_epochs, hold_ratio, total_steps, epochs, min_lr, min_lr_ratio,
+        warmup_steps, warmup_epochs, warmup_ratio, hold_steps, hold_epochs, hold_ratio, total_steps, epochs,
+        min_lr, min_lr_ratio,
         warmup_factor, warmup_start_lr, warmup_inclusive, cycle_steps, cycle_epochs, cycle_mult,
         cycle_decay, cycle_warmup: the schedule, as in ``WarmupCosLR``.
 
@@ -107,8 +113,14 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
     ) -> None:
         super().__init__()
         self.save_hyperparameters()
-        self.body = nn.Sequential(nn.Linear(64, hidden), nn.GELU(), nn.Dropout(dropout),
-                                  nn.Linear(hidden, hidden), nn.GELU(), nn.Dropout(dropout))
+        self.body = nn.Sequential(
+            nn.Linear(64, hidden),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, hidden),
+            nn.GELU(),
+            nn.Dropout(dropout),
+        )
         self.head = nn.Linear(hidden, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -118,8 +130,10 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         ratio = self.hparams.body_lr_ratio
         if ratio is None:
             return super().build_param_groups()
-        return [{"params": self.body.parameters(), "lr": self.hparams.lr * ratio, "name": "body"},
-                {"params": self.head.parameters(), "name": "head"}]
+        return [
+            {"params": self.body.parameters(), "lr": self.hparams.lr * ratio, "name": "body"},
+            {"params": self.head.parameters(), "name": "head"},
+        ]
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
         x, y = batch

@@ -82,8 +82,12 @@ class FirstFiveDigits(DigitsDataModule):
     def train_dataloader(self) -> DataLoader:
         assert self.train_set is not None
         keep = (self.train_set.tensors[1] < 5).nonzero().flatten().tolist()
-        return DataLoader(Subset(self.train_set, keep), batch_size=self.batch_size, shuffle=True,
-                          generator=torch.Generator().manual_seed(self.seed))
+        return DataLoader(
+            Subset(self.train_set, keep),
+            batch_size=self.batch_size,
+            shuffle=True,
+            generator=torch.Generator().manual_seed(self.seed),
+        )
 
     def val_dataloader(self) -> DataLoader:
         assert self.val_set is not None
@@ -91,12 +95,19 @@ class FirstFiveDigits(DigitsDataModule):
         return DataLoader(Subset(self.val_set, keep), batch_size=512)
 
 
-def fit(model: Classifier, data: DigitsDataModule, epochs: int, callbacks: list[L.Callback], out: str,
-        name: str) -> L.Trainer:
-    trainer = L.Trainer(max_epochs=epochs, accelerator="cpu", enable_checkpointing=False, log_every_n_steps=5,
-                        logger=TensorBoardLogger(out, name=name),
-                        enable_progress_bar=False, enable_model_summary=False,
-                        callbacks=[WarmupCosLRCallback(), *callbacks])
+def fit(
+    model: Classifier, data: DigitsDataModule, epochs: int, callbacks: list[L.Callback], out: str, name: str
+) -> L.Trainer:
+    trainer = L.Trainer(
+        max_epochs=epochs,
+        accelerator="cpu",
+        enable_checkpointing=False,
+        log_every_n_steps=5,
+        logger=TensorBoardLogger(out, name=name),
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        callbacks=[WarmupCosLRCallback(), *callbacks],
+    )
     trainer.fit(model, data)
     return trainer
 
@@ -112,14 +123,31 @@ def main(argv: list[str] | None = None) -> tuple[float, list[tuple[int, list[flo
     L.seed_everything(0, verbose=False)
 
     backbone = Backbone()
-    fit(Classifier(backbone, classes=5, lr=3e-3, warmup_epochs=1), FirstFiveDigits(), args.pretrain_epochs, [],
-        args.out, "pretrain")
+    fit(
+        Classifier(backbone, classes=5, lr=3e-3, warmup_epochs=1),
+        FirstFiveDigits(),
+        args.pretrain_epochs,
+        [],
+        args.out,
+        "pretrain",
+    )
 
     lrs = EpochStartLRs()
-    unfreeze = BackboneFinetuning(unfreeze_backbone_at_epoch=args.unfreeze_at, backbone_initial_ratio_lr=0.1,
-                                  lambda_func=lambda epoch: 1.5, should_align=True, verbose=False)
-    trainer = fit(Classifier(backbone, lr=3e-3, warmup_epochs=1, min_lr=3e-5), DigitsDataModule(), args.epochs,
-                  [unfreeze, lrs], args.out, "finetune")
+    unfreeze = BackboneFinetuning(
+        unfreeze_backbone_at_epoch=args.unfreeze_at,
+        backbone_initial_ratio_lr=0.1,
+        lambda_func=lambda epoch: 1.5,
+        should_align=True,
+        verbose=False,
+    )
+    trainer = fit(
+        Classifier(backbone, lr=3e-3, warmup_epochs=1, min_lr=3e-5),
+        DigitsDataModule(),
+        args.epochs,
+        [unfreeze, lrs],
+        args.out,
+        "finetune",
+    )
     accuracy = float(trainer.callback_metrics["val_acc"])
 
     print(f"{'epoch':>5} {'head LR':>10} {'backbone LR':>12}")

@@ -1,6 +1,6 @@
 """Seed 000's Hydra usage: ``hydra.utils.instantiate`` a WarmupCosLR from a ``_target_`` config.
 
-    python examples/hydra_instantiate.py [--config configs/seed000_hydra.yaml] [--ticks 3000]
+python examples/hydra_instantiate.py [--config configs/seed000_hydra.yaml] [--ticks 3000]
 """
 
 from __future__ import annotations

@@ -52,8 +52,13 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--epochs", type=int, default=10)
     args = parser.parse_args(argv)
     L.seed_everything(0)
-    trainer = L.Trainer(max_epochs=args.epochs, callbacks=[WarmupCosLRCallback()], logger=False,
-                        enable_checkpointing=False, enable_model_summary=False)
+    trainer = L.Trainer(
+        max_epochs=args.epochs,
+        callbacks=[WarmupCosLRCallback()],
+        logger=False,
+        enable_checkpointing=False,
+        enable_model_summary=False,
+    )
     trainer.fit(ManualDigits(), datamodule=DigitsDataModule())
     accuracy = float(trainer.callback_metrics["val_acc"])
     print(f"validation accuracy: {accuracy:.2%}")

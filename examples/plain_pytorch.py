@@ -1,6 +1,6 @@
 """WarmupCosLR in a plain PyTorch loop, stepped once per batch (the usage of seed 000).
 
-    python examples/plain_pytorch.py [--epochs 30]
+python examples/plain_pytorch.py [--epochs 30]
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> float:
     model = nn.Sequential(nn.Linear(64, 128), nn.GELU(), nn.Linear(128, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     # Per-batch ticks: steps_per_epoch = len(loader), the warmup and the total in epochs.
-    scheduler = WarmupCosLR(optimizer, warmup_epochs=1, epochs=args.epochs, steps_per_epoch=len(loader),
-                            min_lr=1e-5, warmup_factor=0.1)
+    scheduler = WarmupCosLR(
+        optimizer, warmup_epochs=1, epochs=args.epochs, steps_per_epoch=len(loader), min_lr=1e-5, warmup_factor=0.1
+    )
 
     for epoch in range(args.epochs):
         for inputs, targets in loader:
@@ -43,8 +44,11 @@ def main(argv: list[str] | None = None) -> float:
             scheduler.step()  # after optimizer.step(): the LR for the next step
         with torch.no_grad():
             accuracy = (model(x[val]).argmax(1) == y[val]).float().mean().item()
-        print(f"epoch {epoch + 1:>3}/{args.epochs}  loss {loss.item():.4f}  "
-              f"lr {optimizer.param_groups[0]['lr']:.2e}  val_acc {accuracy:.2%}", flush=True)
+        print(
+            f"epoch {epoch + 1:>3}/{args.epochs}  loss {loss.item():.4f}  "
+            f"lr {optimizer.param_groups[0]['lr']:.2e}  val_acc {accuracy:.2%}",
+            flush=True,
+        )
     print(f"final validation accuracy: {accuracy:.2%}")
     return accuracy
 

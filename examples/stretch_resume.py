@@ -33,9 +33,15 @@ class EveryStepLR(L.Callback):
 
 
 def train(out: Path, epochs: int, policy: str, callbacks: list[L.Callback], ckpt_path: str | None = None) -> L.Trainer:
-    trainer = L.Trainer(max_epochs=epochs, accelerator="cpu", logger=False, enable_progress_bar=False,
-                        enable_model_summary=False, default_root_dir=out,
-                        callbacks=[WarmupCosLRCallback(on_plan_change=policy), *callbacks])
+    trainer = L.Trainer(
+        max_epochs=epochs,
+        accelerator="cpu",
+        logger=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        default_root_dir=out,
+        callbacks=[WarmupCosLRCallback(on_plan_change=policy), *callbacks],
+    )
     model = DigitsClassifier(lr=3e-3, warmup_epochs=1, min_lr=3e-5)
     trainer.fit(model, DigitsDataModule(), ckpt_path=ckpt_path, weights_only=True if ckpt_path else None)
     return trainer
@@ -48,9 +54,11 @@ def draw(runs: dict[str, dict[int, float]], resumed_at: int, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(10, 4))
-    styles = {"planned for the first run": dict(color="0.6", linewidth=3),
-              "resumed with 'stretch'": dict(color="tab:blue", linewidth=1.6),
-              "resumed with 'adopt' (for comparison)": dict(color="tab:orange", linewidth=1.2, linestyle="--")}
+    styles = {
+        "planned for the first run": dict(color="0.6", linewidth=3),
+        "resumed with 'stretch'": dict(color="tab:blue", linewidth=1.6),
+        "resumed with 'adopt' (for comparison)": dict(color="tab:orange", linewidth=1.2, linestyle="--"),
+    }
     for label, lrs in runs.items():
         steps = sorted(lrs)
         axes.plot(steps, [lrs[s] for s in steps], label=label, **styles[label])
@@ -88,9 +96,11 @@ def main(argv: list[str] | None = None) -> dict[str, dict[int, float]]:
     picture = args.out / "stretch.png"
     draw(runs, resumed_at, picture)
     stretched = runs["resumed with 'stretch'"]
-    print(f"Resumed at optimizer step {resumed_at}: the first run's LR there {first.lrs[resumed_at]:.4e}, "
-          f"the stretched run's {stretched[resumed_at]:.4e}; the stretched run ends at {stretched[max(stretched)]:.4e} "
-          f"(min_lr 3e-05) at step {max(stretched)}")
+    print(
+        f"Resumed at optimizer step {resumed_at}: the first run's LR there {first.lrs[resumed_at]:.4e}, "
+        f"the stretched run's {stretched[resumed_at]:.4e}; the stretched run ends at {stretched[max(stretched)]:.4e} "
+        f"(min_lr 3e-05) at step {max(stretched)}"
+    )
     print(f"Picture: {picture}")
     return runs
 

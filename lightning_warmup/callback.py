@@ -13,11 +13,12 @@ from typing import Any, Literal
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import Callback, LearningRateMonitor
-from lightning.pytorch.core.optimizer import LRSchedulerConfig
-from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
+from lightning.pytorch.utilities.types import LRSchedulerConfig
 from torch.optim import Optimizer
 from typing_extensions import override
 
+from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.internals import mark_optimizer_stepped, wrap_progress_bar_metrics
 from lightning_warmup.plan import POLICIES, Plan, Run, check_before_training, describe, resolve, run_differs
 from lightning_warmup.plan_logging import log_plan, scheduler_names
@@ -35,18 +36,23 @@ def check_settings(trainer: pl.Trainer) -> None:
     """What can be checked before the trainer's start-up work: frequency, and epochs against epochs."""
     for config in _configs(trainer):
         if config.frequency != 1:
-            raise ValueError(
+            raise SettingError(
                 f"WarmupCosLR counts one tick per {config.interval}, got frequency={config.frequency}. "
                 "Use frequency=1; make the schedule longer instead of stepping it less often."
             )
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        bounded = trainer.max_epochs not in (None, -1) and trainer.max_steps == -1 and not getattr(trainer, "fast_dev_run", False)
+        bounded = (
+            trainer.max_epochs not in (None, -1)
+            and trainer.max_steps == -1
+            and not getattr(trainer, "fast_dev_run", False)
+        )
         max_epochs = trainer.max_epochs if bounded else None
         check_before_training(scheduler.settings, max_epochs)
 
 
-def apply_plans(trainer: pl.Trainer, policy: str,
-                before_restore: dict[int, Plan | None]) -> list[tuple[str, WarmupCosLR, Run]]:
+def apply_plans(
+    trainer: pl.Trainer, policy: str, before_restore: dict[int, Plan | None]
+) -> list[tuple[str, WarmupCosLR, Run]]:
     """Resolve and apply the plan of every ``WarmupCosLR`` of ``trainer``; say each plan once.
 
     Args:
@@ -66,8 +72,15 @@ def apply_plans(trainer: pl.Trainer, policy: str,
         run = measure_run(trainer, config.interval)
         restored = id(scheduler) in before_restore and scheduler.plan is not before_restore[id(scheduler)]
         name = names[id(scheduler)]
-        resolution = resolve(scheduler.settings, [float(v) for v in scheduler.base_lrs], run, scheduler.plan,
-                             max(scheduler.last_epoch, 0), restored, policy)
+        resolution = resolve(
+            scheduler.settings,
+            [float(v) for v in scheduler.base_lrs],
+            run,
+            scheduler.plan,
+            max(scheduler.last_epoch, 0),
+            restored,
+            policy,
+        )
         scheduler.follow(resolution.plan, resolution.tick)
         for message in resolution.warnings:
             rank_zero_warn(f"WarmupCosLR ({name}): {message}")
@@ -75,7 +88,11 @@ def apply_plans(trainer: pl.Trainer, policy: str,
             rank_zero_info(f"WarmupCosLR ({name}): {message}")
         differs = run_differs(resolution.plan, run, resolution.tick)
         if differs:
-            rank_zero_warn(f"WarmupCosLR ({name}): {differs}")
+            # A smoke run is short on purpose, and under manual optimization the optimizer's steps per batch
+            # are the module's own: said as information, not as a warning.
+            guessed = run.interval == "step" and run.tick is None
+            say = rank_zero_info if run.smoke or guessed else rank_zero_warn
+            say(f"WarmupCosLR ({name}): {differs}")
         words = per_epoch_words(trainer, run) if config.interval == "step" else None
         lines.append(describe(resolution.plan, config.interval, name, words))
         if resolution.changed:
@@ -130,20 +147,25 @@ class WarmupCosLRCallback(Callback):
         log_plan: bool = True,
     ) -> None:
         if on_plan_change not in POLICIES:
-            raise ValueError(
+            raise SettingError(
                 f"on_plan_change must be 'keep', 'adopt' or 'stretch', got on_plan_change={on_plan_change!r}. "
                 "'keep' continues a checkpoint's plan, 'adopt' switches to the current settings, 'stretch' bends "
                 "the cosine to the new end without a jump."
             )
-        for name, value in (("progress_bar", progress_bar), ("log_momentum", log_momentum),
-                            ("log_weight_decay", log_weight_decay), ("log_plan", log_plan)):
+        for name, value in (
+            ("progress_bar", progress_bar),
+            ("log_momentum", log_momentum),
+            ("log_weight_decay", log_weight_decay),
+            ("log_plan", log_plan),
+        ):
             if not isinstance(value, bool):
-                raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}).")
+                raise SettingTypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}).")
         self.on_plan_change = on_plan_change
         self.progress_bar = progress_bar
         self.log_plan = log_plan
-        self._monitor = LearningRateMonitor(logging_interval=logging_interval, log_momentum=log_momentum,
-                                            log_weight_decay=log_weight_decay)
+        self._monitor = LearningRateMonitor(
+            logging_interval=logging_interval, log_momentum=log_momentum, log_weight_decay=log_weight_decay
+        )
         self._logging = False
         self._before_restore: dict[int, Plan | None] = {}
         self._undo_bar: Any = None
@@ -178,9 +200,10 @@ class WarmupCosLRCallback(Callback):
         if self._logging:
             self._monitor.on_train_start(trainer)
         elif not trainer.loggers:
-            rank_zero_warn(
-                "The trainer has no logger, so the LR is not logged (the schedule works as usual). "
-                "Pass a logger to the Trainer to see it, e.g. the default TensorBoardLogger."
+            # Trainer(logger=False) is a choice, not a mistake: said once, as information.
+            rank_zero_info(
+                "WarmupCosLRCallback: the trainer has no logger (logger=False), so the LR is not logged; the "
+                "schedule works as usual. Pass a logger to the Trainer to see it, e.g. the default TensorBoardLogger."
             )
         bar = trainer.progress_bar_callback
         configs = _configs(trainer)
@@ -196,8 +219,9 @@ class WarmupCosLRCallback(Callback):
             self._undo_bar = None
 
     @override
-    def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any,
-                             **kwargs: Any) -> None:
+    def on_train_batch_start(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any, **kwargs: Any
+    ) -> None:
         if self._logging:
             self._monitor.on_train_batch_start(trainer, pl_module, *args, **kwargs)
 
@@ -208,8 +232,9 @@ class WarmupCosLRCallback(Callback):
 
     # ------------------------------------------------------- skipped AMP steps
     @override
-    def on_before_optimizer_step(self, trainer: pl.Trainer, pl_module: pl.LightningModule,
-                                 optimizer: Optimizer) -> None:
+    def on_before_optimizer_step(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: Optimizer
+    ) -> None:
         # A grad scaler may skip this optimizer.step() (inf/NaN gradients). The tick still
         # counts, so the LR keeps following trainer.global_step.
         if any(optimizer is scheduled for scheduled in self._scheduled_optimizers):

@@ -16,7 +16,8 @@ Examples:
     >>> ScheduleConfig(warmup_steps=1200, total_steps=1000)
     Traceback (most recent call last):
     ...
-    ValueError: warmup_steps must be smaller than total_steps (total_steps includes warmup), got warmup_steps=1200, total_steps=1000. Lower the warmup or raise the total.
+    lightning_warmup.errors.SettingError: warmup_steps must be smaller than total_steps (total_steps includes
+    warmup), got warmup_steps=1200, total_steps=1000. Lower the warmup or raise the total.
 """
 
 from __future__ import annotations
@@ -24,15 +25,25 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
+from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.schedule import Levels, Shape
 from lightning_warmup.schema import EXCLUSIVE, SCHEMA, SETTINGS, Setting
 
-__all__ = ["DEFAULT_WARMUP_FACTOR", "Lengths", "PerGroup", "ScheduleConfig", "check_real", "check_ticks",
-           "epochs_to_ticks", "per_group", "plain_number"]
+__all__ = [
+    "DEFAULT_WARMUP_FACTOR",
+    "Lengths",
+    "PerGroup",
+    "ScheduleConfig",
+    "check_real",
+    "check_ticks",
+    "epochs_to_ticks",
+    "per_group",
+    "plain_number",
+]
 
-PerGroup = Union[float, Sequence[float], None]
+PerGroup = float | Sequence[float] | None
 """A value given once for every param group, or once per group."""
 
 DEFAULT_WARMUP_FACTOR = 0.1
@@ -76,11 +87,21 @@ def _string_hint(value: Any) -> str:
         float(value)
     except ValueError:
         return ""
-    return f" YAML 1.1 reads {value} as a string: write {float(value)!r} with a dot, e.g. 1.0e-3, or load with OmegaConf."
+    return (
+        f" YAML 1.1 reads {value} as a string: write {float(value)!r} with a dot, e.g. 1.0e-3, or load with OmegaConf."
+    )
 
 
-def check_real(name: str, value: Any, *, low: float | None = None, high: float | None = None,
-               low_open: bool = False, high_open: bool = False, fix: str = "") -> float:
+def check_real(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    fix: str = "",
+) -> float:
     """Return ``value`` as a float, or raise naming ``name``, the value, the rule and ``fix``.
 
     Examples:
@@ -89,15 +110,17 @@ def check_real(name: str, value: Any, *, low: float | None = None, high: float |
         >>> check_real("cycle_mult", 0, low=0, low_open=True, fix="Use 1.0 for equal cycles.")
         Traceback (most recent call last):
         ...
-        ValueError: cycle_mult must be > 0, got cycle_mult=0. Use 1.0 for equal cycles.
+        lightning_warmup.errors.SettingError: cycle_mult must be > 0, got cycle_mult=0. Use 1.0 for equal cycles.
     """
     tail = f" {fix}" if fix else ""
     value = plain_number(value)
     if not _is_number(value):
-        raise TypeError(f"{name} must be a number, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}")
+        raise SettingTypeError(
+            f"{name} must be a number, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}"
+        )
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {name}={value!r}.{tail}")
+        raise SettingError(f"{name} must be finite, got {name}={value!r}.{tail}")
     rules = []
     if low is not None:
         rules.append(f"> {low:g}" if low_open else f">= {low:g}")
@@ -106,7 +129,7 @@ def check_real(name: str, value: Any, *, low: float | None = None, high: float |
     too_low = low is not None and (number <= low if low_open else number < low)
     too_high = high is not None and (number >= high if high_open else number > high)
     if too_low or too_high:
-        raise ValueError(f"{name} must be {' and '.join(rules)}, got {name}={value!r}.{tail}")
+        raise SettingError(f"{name} must be {' and '.join(rules)}, got {name}={value!r}.{tail}")
     return number
 
 
@@ -119,20 +142,23 @@ def check_ticks(name: str, value: Any, *, low: int = 0, fix: str = "") -> int:
         >>> check_ticks("warmup_steps", 2.5)
         Traceback (most recent call last):
         ...
-        ValueError: warmup_steps must be a whole number of ticks, got warmup_steps=2.5. Round it, or give the length in epochs (warmup_epochs) instead.
+        lightning_warmup.errors.SettingError: warmup_steps must be a whole number of ticks, got warmup_steps=2.5.
+        Round it, or give the length in epochs (warmup_epochs) instead.
     """
     tail = f" {fix}" if fix else ""
     value = plain_number(value)
     if isinstance(value, bool) or not _is_number(value):
-        raise TypeError(f"{name} must be an int, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}")
+        raise SettingTypeError(
+            f"{name} must be an int, got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}{tail}"
+        )
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {name}={value!r}.{tail}")
+        raise SettingError(f"{name} must be finite, got {name}={value!r}.{tail}")
     if not float(value).is_integer():
         twin = SETTINGS[name].epochs_twin if name in SETTINGS else None
         instead = f", or give the length in epochs ({twin}) instead" if twin else ""
-        raise ValueError(f"{name} must be a whole number of ticks, got {name}={value!r}. Round it{instead}.")
+        raise SettingError(f"{name} must be a whole number of ticks, got {name}={value!r}. Round it{instead}.")
     if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {name}={value!r}.{tail}")
+        raise SettingError(f"{name} must be >= {low}, got {name}={value!r}.{tail}")
     return int(value)
 
 
@@ -158,26 +184,25 @@ def per_group(name: str, value: PerGroup, n_groups: int | None, *, low: float = 
         >>> per_group("min_lr", [0.1, 0.2, 0.3], 2)
         Traceback (most recent call last):
         ...
-        ValueError: min_lr has 3 values but the optimizer has 2 param groups, got min_lr=[0.1, 0.2, 0.3]. Give one value for every group, or a single float for all of them.
+        lightning_warmup.errors.SettingError: min_lr has 3 values but the optimizer has 2 param groups, got
+        min_lr=[0.1, 0.2, 0.3]. Give one value for every group, or a single float for all of them.
     """
     if value is None:
         return None
     value = plain_number(value)
     if isinstance(value, (str, bytes)) or not (_is_number(value) or isinstance(value, Sequence)):
-        raise TypeError(
+        raise SettingTypeError(
             f"{name} must be a float or a sequence of floats (one per param group), "
             f"got {name}={value!r} ({type(value).__name__}).{_string_hint(value)}"
         )
     values = [value] * (n_groups or 1) if _is_number(value) else list(value)  # type: ignore[arg-type]
     if n_groups is not None and len(values) != n_groups:
-        raise ValueError(
+        raise SettingError(
             f"{name} has {len(values)} values but the optimizer has {n_groups} param groups, got {name}={value!r}. "
             "Give one value for every group, or a single float for all of them."
         )
-    label = (lambda i: name) if _is_number(value) else (lambda i: f"{name}[{i}]")
-    return [check_real(label(i), v, low=low) for i, v in enumerate(values)]
-
-
+    single = _is_number(value)
+    return [check_real(name if single else f"{name}[{i}]", v, low=low) for i, v in enumerate(values)]
 
 
 def _checked(setting: Setting, value: Any) -> Any:
@@ -185,8 +210,10 @@ def _checked(setting: Setting, value: Any) -> Any:
     name = setting.name
     if setting.unit == "bool":
         if not isinstance(value, bool):
-            raise TypeError(f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}). "
-                            "Write true or false without quotes.")
+            raise SettingTypeError(
+                f"{name} must be True or False, got {name}={value!r} ({type(value).__name__}). "
+                "Write true or false without quotes."
+            )
         return value
     if setting.unit == "ticks":
         return check_ticks(name, value, low=int(setting.low or 0))
@@ -197,10 +224,13 @@ def _checked(setting: Setting, value: Any) -> Any:
         check_real(name, value, low=setting.low, low_open=setting.low_open)
         return int(plain_number(value))  # kept as written: messages quote the user's own value
     phase = "spent warming up" if name.startswith("warmup") else "held at the peak"
-    fix = {"ratio": f"It is the fraction of total_steps {phase}.",
-           "factor": "Use 1.0 to keep every cycle the same."}.get(setting.unit, "")
-    return check_real(name, value, low=setting.low, high=setting.high, low_open=setting.low_open,
-                      high_open=setting.high_open, fix=fix)
+    fix = {
+        "ratio": f"It is the fraction of total_steps {phase}.",
+        "factor": "Use 1.0 to keep every cycle the same.",
+    }.get(setting.unit, "")
+    return check_real(
+        name, value, low=setting.low, high=setting.high, low_open=setting.low_open, high_open=setting.high_open, fix=fix
+    )
 
 
 class ScheduleConfig(Mapping[str, Any]):
@@ -218,12 +248,12 @@ class ScheduleConfig(Mapping[str, Any]):
     def __init__(self, **settings: Any) -> None:
         unknown = [name for name in settings if name not in SETTINGS]
         if unknown:
-            raise TypeError(f"unknown schedule setting {unknown[0]!r}; the settings are: {', '.join(SETTINGS)}.")
+            raise SettingTypeError(f"unknown schedule setting {unknown[0]!r}; the settings are: {', '.join(SETTINGS)}.")
         for group in EXCLUSIVE:
             given = [name for name in group if settings.get(name) is not None]
             if len(given) > 1:
                 shown = ", ".join(f"{name}={settings[name]!r}" for name in given)
-                raise ValueError(
+                raise SettingError(
                     f"give at most one of {', '.join(group)}: they set the same thing, got {shown}. Keep one of them."
                 )
         values: dict[str, Any] = {}
@@ -292,7 +322,7 @@ class ScheduleConfig(Mapping[str, Any]):
             return epochs_to_ticks(epochs, per_epoch)
         if ratio is not None:
             if total is None:
-                raise ValueError(
+                raise SettingError(
                     f"{kind}_ratio needs a total length, got {kind}_ratio={ratio!r} with total_steps=None. "
                     f"Give total_steps or epochs, or {kind}_steps instead."
                 )
@@ -313,7 +343,7 @@ class ScheduleConfig(Mapping[str, Any]):
         if self.cycle_epochs is not None:
             cycle = epochs_to_ticks(self.cycle_epochs, per_epoch)
         if total is None and cycle is None:
-            raise ValueError(
+            raise SettingError(
                 "total_steps is required: the cosine needs an end, got total_steps=None, epochs=None. "
                 "Give total_steps (ticks, warmup included) or epochs, or cycle_steps for endless restarts; "
                 "under Lightning, WarmupCosLRCallback sets it from the run."
@@ -324,14 +354,15 @@ class ScheduleConfig(Mapping[str, Any]):
         if total is not None and warmup + hold >= total:
             what = "total_steps includes warmup and hold" if hold else "total_steps includes warmup"
             shown = f"warmup_steps={warmup}, hold_steps={hold}" if hold else f"warmup_steps={warmup}"
-            raise ValueError(
+            raise SettingError(
                 f"{held} must be smaller than total_steps ({what}), got {shown}, total_steps={total}. "
                 "Lower the warmup or raise the total."
             )
         if cycle is not None:
             if warmup + hold >= cycle:
-                raise ValueError(
-                    f"cycle_steps must be larger than {held} (a cycle includes its warmup{' and hold' if hold else ''}), got "
+                parts = "warmup and hold" if hold else "warmup"
+                raise SettingError(
+                    f"cycle_steps must be larger than {held} (a cycle includes its {parts}), got "
                     f"cycle_steps={cycle}, warmup_steps={warmup}{f', hold_steps={hold}' if hold else ''}. "
                     "Lengthen the cycle or shorten the warmup."
                 )
@@ -343,7 +374,7 @@ class ScheduleConfig(Mapping[str, Any]):
         if self.cycle_mult >= 1:
             return
         if total is None:
-            raise ValueError(
+            raise SettingError(
                 f"cycle_mult < 1 shrinks the cycles to nothing, got cycle_mult={self.cycle_mult!r} with "
                 "total_steps=None (endless restarts). Give total_steps or epochs, or use cycle_mult >= 1."
             )
@@ -351,7 +382,7 @@ class ScheduleConfig(Mapping[str, Any]):
         while start < total:
             anneal = math.floor(anneal * self.cycle_mult)
             if anneal < 1:
-                raise ValueError(
+                raise SettingError(
                     f"cycle {index} would have no annealing ticks before the end, got cycle_mult={self.cycle_mult!r}, "
                     f"cycle_steps={cycle}, total_steps={total}. Raise cycle_mult or cycle_steps, or lower total_steps."
                 )
@@ -361,8 +392,16 @@ class ScheduleConfig(Mapping[str, Any]):
     def shape(self) -> Shape:
         """The lengths in ticks and the cycle settings, shared by every param group."""
         lengths = self.lengths()
-        return Shape(lengths.warmup_steps, lengths.hold_steps, lengths.total_steps, self.warmup_inclusive,
-                     lengths.cycle_steps, self.cycle_mult, self.cycle_decay, self.cycle_warmup)
+        return Shape(
+            lengths.warmup_steps,
+            lengths.hold_steps,
+            lengths.total_steps,
+            self.warmup_inclusive,
+            lengths.cycle_steps,
+            self.cycle_mult,
+            self.cycle_decay,
+            self.cycle_warmup,
+        )
 
     def levels(self, group_lrs: Sequence[float]) -> list[Levels]:
         """Peak, floor and warmup start of every param group, from the groups' own initial LRs.
@@ -371,7 +410,7 @@ class ScheduleConfig(Mapping[str, Any]):
             group_lrs: each param group's initial LR (its peak when ``lr`` is ``None``).
 
         Raises:
-            ValueError: a per-group list of the wrong length, a negative or
+            SettingError: a per-group list of the wrong length, a negative or
                 non-finite LR, or a floor or warmup start above a group's peak.
 
         Examples:
@@ -380,13 +419,20 @@ class ScheduleConfig(Mapping[str, Any]):
             >>> ScheduleConfig(total_steps=10, min_lr=0.05).levels([0.1, 0.01])
             Traceback (most recent call last):
             ...
-            ValueError: min_lr must not exceed the peak LR of param group 1, got min_lr=0.05, peak=0.01. Lower min_lr, or give one per group, or use min_lr_ratio.
+            lightning_warmup.errors.SettingError: min_lr must not exceed the peak LR of param group 1, got
+            min_lr=0.05, peak=0.01. Lower min_lr, or give one per group, or use min_lr_ratio.
         """
         n = len(group_lrs)
         if self.lr is None:
-            peaks = [check_real(f"the initial lr of param group {i}", v, low=0,
-                                fix="Set a finite, non-negative lr on the optimizer or pass lr=.")
-                     for i, v in enumerate(group_lrs)]
+            peaks = [
+                check_real(
+                    f"the initial lr of param group {i}",
+                    v,
+                    low=0,
+                    fix="Set a finite, non-negative lr on the optimizer or pass lr=.",
+                )
+                for i, v in enumerate(group_lrs)
+            ]
         else:
             peaks = per_group("lr", self.lr, n) or []
         floors = per_group("min_lr", self.min_lr, n)
@@ -396,12 +442,12 @@ class ScheduleConfig(Mapping[str, Any]):
         starts = per_group("warmup_start_lr", self.warmup_start_lr, n)
         for i, (peak, floor) in enumerate(zip(peaks, floors)):
             if floor > peak:
-                raise ValueError(
+                raise SettingError(
                     f"min_lr must not exceed the peak LR of param group {i}, got min_lr={floor!r}, peak={peak!r}. "
                     "Lower min_lr, or give one per group, or use min_lr_ratio."
                 )
             if starts is not None and starts[i] > peak:
-                raise ValueError(
+                raise SettingError(
                     f"warmup_start_lr must not exceed the peak LR of param group {i}, got "
                     f"warmup_start_lr={starts[i]!r}, peak={peak!r}. Lower warmup_start_lr, or use warmup_factor."
                 )

@@ -14,27 +14,60 @@ from collections.abc import Mapping
 from typing import Any
 
 from lightning_warmup.config import ScheduleConfig, check_real, plain_number
+from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.schema import SCHEMA
 
-__all__ = ["KNOWN_KEYS", "LOOKALIKES", "SCHEDULE_KEYS", "check_known", "interval_of", "peak_lr",
-           "schedule_from_hparams"]
+__all__ = [
+    "KNOWN_KEYS",
+    "LOOKALIKES",
+    "SCHEDULE_KEYS",
+    "check_known",
+    "interval_of",
+    "peak_lr",
+    "schedule_from_hparams",
+]
 
 #: Settings passed to WarmupCosLR under the same names (the trainer measures steps_per_epoch).
 SCHEDULE_KEYS: tuple[str, ...] = tuple(s.name for s in SCHEMA if s.name not in ("lr", "steps_per_epoch"))
 #: Settings of the optimizer and of the mixin itself.
-OPTIMIZER_KEYS = ("lr", "learning_rate", "interval", "optimizer", "weight_decay", "optimizer_kwargs",
-                  "exclude_bias_and_norm")
+OPTIMIZER_KEYS = (
+    "lr",
+    "learning_rate",
+    "interval",
+    "optimizer",
+    "weight_decay",
+    "optimizer_kwargs",
+    "exclude_bias_and_norm",
+)
 KNOWN_KEYS: tuple[str, ...] = SCHEDULE_KEYS + OPTIMIZER_KEYS
 #: Names other schedulers use for our settings: an hparam with one of them would be ignored.
 LOOKALIKES: dict[str, str] = {
-    "warmup": "warmup_steps or warmup_epochs", "warmup_iters": "warmup_steps", "num_warmup_steps": "warmup_steps",
-    "warmup_t": "warmup_steps", "warmup_lr_init": "warmup_start_lr", "warmup_start": "warmup_start_lr",
-    "eta_min": "min_lr", "lr_min": "min_lr", "final_lr": "min_lr", "end_lr": "min_lr", "max_lr": "lr",
-    "base_lr": "lr", "num_training_steps": "total_steps", "max_iters": "total_steps", "t_max": "total_steps",
-    "t_initial": "total_steps", "t_0": "cycle_steps", "t_mult": "cycle_mult", "gamma": "cycle_decay",
-    "scheduler_interval": "interval", "lr_interval": "interval", "schedule_interval": "interval",
+    "warmup": "warmup_steps or warmup_epochs",
+    "warmup_iters": "warmup_steps",
+    "num_warmup_steps": "warmup_steps",
+    "warmup_t": "warmup_steps",
+    "warmup_lr_init": "warmup_start_lr",
+    "warmup_start": "warmup_start_lr",
+    "eta_min": "min_lr",
+    "lr_min": "min_lr",
+    "final_lr": "min_lr",
+    "end_lr": "min_lr",
+    "max_lr": "lr",
+    "base_lr": "lr",
+    "num_training_steps": "total_steps",
+    "max_iters": "total_steps",
+    "t_max": "total_steps",
+    "t_initial": "total_steps",
+    "t_0": "cycle_steps",
+    "t_mult": "cycle_mult",
+    "gamma": "cycle_decay",
+    "scheduler_interval": "interval",
+    "lr_interval": "interval",
+    "schedule_interval": "interval",
     "steps_per_epoch": "nothing: the callback measures it from the trainer (remove it)",
-    "hold": "hold_steps or hold_epochs", "stable_steps": "hold_steps", "num_stable_steps": "hold_steps",
+    "hold": "hold_steps or hold_epochs",
+    "stable_steps": "hold_steps",
+    "num_stable_steps": "hold_steps",
 }
 
 
@@ -62,16 +95,19 @@ def check_known(hparams: Mapping[str, Any], ignore: tuple[str, ...] = (), owner:
         >>> check_known({"warmup_epoch": 1, "hidden": 64, "n_epochs": 3})
         Traceback (most recent call last):
         ...
-        ValueError: hparams has 'warmup_epoch', which is not a schedule setting and would be ignored, got warmup_epoch=1. Did you mean 'warmup_epochs'? Rename it, or list it in the module.warmup_ignore_hparams if it is your own.
+        lightning_warmup.errors.SettingError: hparams has 'warmup_epoch', which is not a schedule setting and would
+        be ignored, got warmup_epoch=1. Did you mean 'warmup_epochs'? Rename it, or list it in the
+        module.warmup_ignore_hparams if it is your own.
     """
     for key in hparams:
         if key in KNOWN_KEYS or key in ignore:
             continue
         meant = _looks_like(key)
         if meant is not None:
-            raise ValueError(
+            raise SettingError(
                 f"hparams has {key!r}, which is not a schedule setting and would be ignored, got "
-                f"{key}={hparams[key]!r}. Did you mean {meant if ' ' in meant else repr(meant)}? Rename it, or list it in "
+                f"{key}={hparams[key]!r}. Did you mean {meant if ' ' in meant else repr(meant)}? "
+                "Rename it, or list it in "
                 f"{owner}.warmup_ignore_hparams if it is your own."
             )
 
@@ -80,7 +116,7 @@ def interval_of(hparams: Mapping[str, Any]) -> str:
     """The ``interval`` setting, ``"step"`` by default."""
     interval = hparams.get("interval", "step")
     if interval not in ("step", "epoch"):
-        raise ValueError(
+        raise SettingError(
             f"interval must be 'step' or 'epoch', got interval={interval!r}. 'step' ticks the schedule at "
             "every optimizer step, 'epoch' once per epoch."
         )
@@ -90,20 +126,20 @@ def interval_of(hparams: Mapping[str, Any]) -> str:
 def peak_lr(hparams: Mapping[str, Any]) -> float:
     """The ``lr`` (or ``learning_rate``) setting, which must be there and be a valid LR."""
     if hparams.get("lr") is not None and hparams.get("learning_rate") is not None:
-        raise ValueError(
+        raise SettingError(
             f"give at most one of lr, learning_rate in hparams, got lr={hparams['lr']!r}, "
             f"learning_rate={hparams['learning_rate']!r}. Keep one of them."
         )
     name = "lr" if hparams.get("lr") is not None else "learning_rate"
     lr = hparams.get(name)
     if lr is None:
-        raise ValueError(
+        raise SettingError(
             "hparams has no lr: the mixin needs the peak learning rate, got lr=None. Add an lr argument to "
             "__init__ and call self.save_hyperparameters(), e.g. def __init__(self, lr=1e-3): ..."
         )
     value = check_real(name, lr, low=0, fix="It is the peak learning rate, e.g. 1.0e-3.")
     if value == 0 or not math.isfinite(value):
-        raise ValueError(f"{name} must be > 0, got {name}={lr!r}. It is the peak learning rate, e.g. 1.0e-3.")
+        raise SettingError(f"{name} must be > 0, got {name}={lr!r}. It is the peak learning rate, e.g. 1.0e-3.")
     return value
 
 
@@ -114,19 +150,21 @@ def schedule_from_hparams(hparams: Mapping[str, Any]) -> tuple[ScheduleConfig, s
     measures at train start.
 
     Raises:
-        ValueError: a setting that makes no sense for the interval, or a bad value.
+        SettingError: a setting that makes no sense for the interval, or a bad value.
     """
     interval = interval_of(hparams)
     peak_lr(hparams)
     exclude = hparams.get("exclude_bias_and_norm", True)
     if not isinstance(plain_number(exclude), bool):
-        raise TypeError(f"exclude_bias_and_norm must be True or False, got exclude_bias_and_norm={exclude!r} "
-                        f"({type(exclude).__name__}). Write true or false without quotes.")
+        raise SettingTypeError(
+            f"exclude_bias_and_norm must be True or False, got exclude_bias_and_norm={exclude!r} "
+            f"({type(exclude).__name__}). Write true or false without quotes."
+        )
     settings = {k: hparams[k] for k in SCHEDULE_KEYS if hparams.get(k) is not None}
     if interval == "epoch":
         for setting in SCHEMA:
             if setting.epochs_twin and setting.name in settings:
-                raise ValueError(
+                raise SettingError(
                     f"{setting.name} counts optimizer steps, but interval='epoch' ticks once per epoch, got "
                     f"{setting.name}={settings[setting.name]!r}. Use {setting.epochs_twin} with interval='epoch', "
                     "or interval='step'."

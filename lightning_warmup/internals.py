@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import lightning.pytorch as pl
-    from lightning.pytorch.callbacks.progress import ProgressBar
+    from lightning.pytorch.callbacks import ProgressBar
     from torch.optim import Optimizer
 
 __all__ = ["batches_done_in_epoch", "mark_optimizer_stepped", "wrap_progress_bar_metrics"]
@@ -31,10 +31,13 @@ def mark_optimizer_stepped(optimizer: Optimizer) -> None:
 def batches_done_in_epoch(trainer: pl.Trainer) -> int:
     """Train batches already done in the epoch about to run (a mid-epoch resume restores them).
 
-    A checkpoint saved at an epoch's end restores that epoch's full count; Lightning
-    then starts the next epoch from its first batch, so that counts as 0 done.
+    Lightning counts a batch as ``processed`` once its step ran and ``completed`` after
+    its ``on_train_batch_end`` hooks; a checkpoint saved in those hooks (``ModelCheckpoint``
+    with ``every_n_train_steps``) holds one more processed than completed, and Lightning
+    continues after the processed one. A checkpoint saved at an epoch's end holds the
+    full count; Lightning then starts the next epoch from its first batch (0 done).
     """
-    done = int(trainer.fit_loop.epoch_loop.batch_progress.current.completed)
+    done = int(trainer.fit_loop.epoch_loop.batch_progress.current.processed)  # type: ignore[attr-defined]
     return 0 if done >= trainer.num_training_batches else done
 
 

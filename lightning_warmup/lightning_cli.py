@@ -16,7 +16,7 @@ def make_cli(args: Sequence[str] | None = None, run: bool = True) -> Any:
     from lightning_warmup.callback import WarmupCosLRCallback
 
     class WarmupCLI(LightningCLI):
-        def instantiate_trainer(self, **kwargs: Any) -> L.Trainer:  # noqa: D102 - LightningCLI hook
+        def instantiate_trainer(self, **kwargs: Any) -> L.Trainer:
             trainer = super().instantiate_trainer(**kwargs)
             if not any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):  # type: ignore[attr-defined]
                 trainer.callbacks.append(WarmupCosLRCallback())  # type: ignore[attr-defined]

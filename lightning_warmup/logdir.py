@@ -98,12 +98,20 @@ def _read_run(directory: Path) -> LoggedRun | None:
 
     events = EventAccumulator(str(directory), size_guidance={"scalars": 0})
     events.Reload()
-    series = {tag: (np.array([e.step for e in events.Scalars(tag)], dtype=np.int64),
-                    np.array([e.value for e in events.Scalars(tag)], dtype=np.float64))
-              for tag in events.Tags()["scalars"]}
+    series = {
+        tag: (
+            np.array([e.step for e in events.Scalars(tag)], dtype=np.int64),
+            np.array([e.value for e in events.Scalars(tag)], dtype=np.float64),
+        )
+        for tag in events.Tags()["scalars"]
+    }
     names = [tag[: -len(PLAN_SUFFIX)] for tag in series if tag.endswith(PLAN_SUFFIX)]
-    logged = {tag: values for tag, values in series.items() if not tag.endswith(PLAN_SUFFIX)
-              and (tag.startswith("lr-") or any(tag == n or tag.startswith(n + "/") for n in names))}
+    logged = {
+        tag: values
+        for tag, values in series.items()
+        if not tag.endswith(PLAN_SUFFIX)
+        and (tag.startswith("lr-") or any(tag == n or tag.startswith(n + "/") for n in names))
+    }
     if not logged and not names:
         return None
     run = LoggedRun(directory, logged)
@@ -127,13 +135,17 @@ def read_runs(logdir: Path) -> list[LoggedRun]:
         UsageError: ``logdir`` does not exist, or no run under it logged an LR.
     """
     if not logdir.is_dir():
-        raise UsageError(f"--logdir {str(logdir)!r} is not a directory: pass the directory TensorBoard reads "
-                         "(the logger's save_dir, e.g. lightning_logs)")
+        raise UsageError(
+            f"--logdir {str(logdir)!r} is not a directory: pass the directory TensorBoard reads "
+            "(the logger's save_dir, e.g. lightning_logs)"
+        )
     directories = sorted({path.parent for path in logdir.rglob("events.out.tfevents.*")})
     runs = [run for run in map(_read_run, directories) if run is not None]
     if not runs:
-        raise UsageError(f"--logdir {str(logdir)!r} holds no LR ({plural(len(directories), 'TensorBoard run')}, "
-                         "none with an lr-* or NAME/plan series): train with WarmupCosLRCallback and a TensorBoardLogger")
+        raise UsageError(
+            f"--logdir {str(logdir)!r} holds no LR ({plural(len(directories), 'TensorBoard run')}, "
+            "none with an lr-* or NAME/plan series): train with WarmupCosLRCallback and a TensorBoardLogger"
+        )
     return runs
 
 
@@ -148,8 +160,14 @@ def draw_runs(runs: list[LoggedRun], out: Path, root: Path | None = None) -> Non
     for run, axes in zip(runs, all_axes[:, 0]):
         for name in run.plans:
             plan = run.planned_per_step(name)
-            axes.plot(np.arange(len(plan)), plan, color="0.6", linewidth=3, drawstyle="steps-post",
-                      label=f"planned: {name} (in {run.plan_unit(name)}s)")
+            axes.plot(
+                np.arange(len(plan)),
+                plan,
+                color="0.6",
+                linewidth=3,
+                drawstyle="steps-post",
+                label=f"planned: {name} (in {run.plan_unit(name)}s)",
+            )
         for tag, (steps, values) in sorted(run.logged.items()):
             axes.plot(steps, values, ".", markersize=4, label=f"logged: {tag}")
         label = run.directory if root is None else run.directory.relative_to(root)

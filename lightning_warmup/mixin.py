@@ -11,12 +11,12 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
-
-from lightning.pytorch.utilities.rank_zero import rank_zero_warn
 
 from lightning_warmup.callback import WarmupCosLRCallback, apply_plans, check_settings
 from lightning_warmup.config import ScheduleConfig
+from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.hparams import KNOWN_KEYS, check_known, peak_lr, schedule_from_hparams
 from lightning_warmup.plan import check_before_training
 from lightning_warmup.scheduler import WarmupCosLR
@@ -33,28 +33,35 @@ def resolve_optimizer_class(name: str) -> type[Optimizer]:
         >>> resolve_optimizer_class("adamv")
         Traceback (most recent call last):
         ...
-        ValueError: optimizer must be a torch.optim class name or a dotted class path, got optimizer='adamv'. Did you mean 'Adam'?
+        lightning_warmup.errors.SettingError: optimizer must be a torch.optim class name or a dotted class path, got
+        optimizer='adamv'. Did you mean 'Adam'?
     """
     if not isinstance(name, str):
-        raise TypeError(f"optimizer must be a string, got optimizer={name!r} ({type(name).__name__}).")
+        raise SettingTypeError(f"optimizer must be a string, got optimizer={name!r} ({type(name).__name__}).")
     if "." in name:
         module_name, _, class_name = name.rpartition(".")
         try:
             found = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError) as error:
-            raise ValueError(f"optimizer class path cannot be imported, got optimizer={name!r} ({error}). "
-                             "Check the module and class name.") from None
+            raise SettingError(
+                f"optimizer class path cannot be imported, got optimizer={name!r} ({error}). "
+                "Check the module and class name."
+            ) from None
     else:
-        by_name = {n.lower(): getattr(torch.optim, n) for n in dir(torch.optim)
-                   if isinstance(getattr(torch.optim, n), type) and issubclass(getattr(torch.optim, n), Optimizer)}
+        by_name = {
+            n.lower(): getattr(torch.optim, n)
+            for n in dir(torch.optim)
+            if isinstance(getattr(torch.optim, n), type) and issubclass(getattr(torch.optim, n), Optimizer)
+        }
         found = by_name.get(name.lower())
         if found is None:
             close = difflib.get_close_matches(name.lower(), by_name, n=1)
             hint = f" Did you mean {by_name[close[0]].__name__!r}?" if close else " For example 'adamw' or 'sgd'."
-            raise ValueError(f"optimizer must be a torch.optim class name or a dotted class path, "
-                             f"got optimizer={name!r}.{hint}")
+            raise SettingError(
+                f"optimizer must be a torch.optim class name or a dotted class path, got optimizer={name!r}.{hint}"
+            )
     if not (isinstance(found, type) and issubclass(found, Optimizer)):
-        raise TypeError(f"optimizer must name a torch.optim.Optimizer subclass, got optimizer={name!r}.")
+        raise SettingTypeError(f"optimizer must name a torch.optim.Optimizer subclass, got optimizer={name!r}.")
     return found
 
 
@@ -151,13 +158,17 @@ class WarmupCosLRMixin:
         trainer's run at train start.
 
         Raises:
-            ValueError: a setting that makes no sense for the interval, a look-alike
+            SettingError: a setting that makes no sense for the interval, a look-alike
                 key, or a warmup that cannot fit the run's epochs.
         """
         config, interval = schedule_from_hparams(self.schedule_hparams())
         trainer = getattr(self, "_trainer", None)
-        if trainer is not None and not getattr(trainer, "fast_dev_run", False) and trainer.max_steps == -1 and \
-                trainer.max_epochs not in (None, -1):
+        if (
+            trainer is not None
+            and not getattr(trainer, "fast_dev_run", False)
+            and trainer.max_steps == -1
+            and trainer.max_epochs not in (None, -1)
+        ):
             check_before_training(config, trainer.max_epochs)
         return config, interval
 

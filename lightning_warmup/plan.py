@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from lightning_warmup.config import ScheduleConfig, epochs_to_ticks
+from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.schedule import Levels, Shape, Timeline
 
 __all__ = ["Plan", "Policy", "Resolution", "Run", "describe", "plural", "resolve"]
@@ -71,14 +72,20 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values only (for ``state_dict`` and ``torch.load(weights_only=True)``)."""
-        return {"settings": self.settings.to_dict(), "shape": _fields(self.shape),
-                "levels": [_fields(levels) for levels in self.levels]}
+        return {
+            "settings": self.settings.to_dict(),
+            "shape": _fields(self.shape),
+            "levels": [_fields(levels) for levels in self.levels],
+        }
 
     @classmethod
     def from_dict(cls, state: dict[str, Any]) -> Plan:
         """The inverse of :meth:`to_dict`."""
-        return cls(ScheduleConfig(**state["settings"]), Shape(**state["shape"]),
-                   tuple(Levels(**levels) for levels in state["levels"]))
+        return cls(
+            ScheduleConfig(**state["settings"]),
+            Shape(**state["shape"]),
+            tuple(Levels(**levels) for levels in state["levels"]),
+        )
 
     def unit_ticks_per_epoch(self) -> int:
         """Ticks per epoch of this plan (1 when it ticks once per epoch)."""
@@ -159,7 +166,8 @@ def check_before_training(settings: ScheduleConfig, max_epochs: int | None) -> N
         >>> check_before_training(ScheduleConfig(warmup_epochs=5), max_epochs=2)
         Traceback (most recent call last):
         ...
-        ValueError: the warmup must end before the schedule does, got warmup_epochs=5 with max_epochs=2 (the schedule spans the run). Lower warmup_epochs, or raise max_epochs.
+        lightning_warmup.errors.SettingError: the warmup must end before the schedule does, got warmup_epochs=5 with
+        max_epochs=2 (the schedule spans the run). Lower warmup_epochs, or raise max_epochs.
     """
     end = settings.epochs
     source = "epochs"
@@ -172,7 +180,7 @@ def check_before_training(settings: ScheduleConfig, max_epochs: int | None) -> N
         names = [n for n in ("warmup_epochs", "hold_epochs") if settings[n] is not None]
         what = "the warmup and hold" if len(names) > 1 else ("the hold" if names == ["hold_epochs"] else "the warmup")
         span = " (the schedule spans the run)" if source == "max_epochs" else ""
-        raise ValueError(
+        raise SettingError(
             f"{what} must end before the schedule does, got {_given(settings, names)} with {source}={end!r}{span}. "
             f"Lower {' / '.join(names)}, or raise {source}."
         )
@@ -186,13 +194,13 @@ def _completion(settings: ScheduleConfig, run: Run) -> dict[str, Any]:
         for name in ("warmup_epochs", "hold_epochs", "epochs", "cycle_epochs"):
             value = settings[name]
             if value is not None and not float(value).is_integer():
-                raise ValueError(
+                raise SettingError(
                     f"{name} must be a whole number of epochs with interval='epoch' (the schedule ticks once per "
                     f"epoch), got {name}={value!r}. Use interval='step' for fractions of an epoch."
                 )
     needs_length = run.interval == "step" and (uses_epochs or not settings.has_total())
     if needs_length and run.accumulation_varies and (uses_epochs or not settings.has_total()):
-        raise ValueError(
+        raise SettingError(
             f"{run.accumulation_varies} changes accumulate_grad_batches during the run, so epochs do not map to "
             f"a fixed number of optimizer steps, got {_given(settings, list(settings.given())) or 'no total'}. Give "
             "warmup_steps and total_steps (counted in optimizer steps), or use a fixed accumulate_grad_batches."
@@ -200,7 +208,7 @@ def _completion(settings: ScheduleConfig, run: Run) -> dict[str, Any]:
     if run.interval == "step" and uses_epochs:
         if run.steps_per_epoch is None:
             given = _given(settings, ("warmup_epochs", "hold_epochs", "epochs", "cycle_epochs"))
-            raise ValueError(
+            raise SettingError(
                 f"the train dataloader has no length (an IterableDataset?), so {given} cannot be turned into "
                 "optimizer steps. Give warmup_steps and total_steps (or cycle_steps) instead, or give the dataset "
                 "a __len__."
@@ -221,7 +229,7 @@ def _total_from_run(run: Run) -> dict[str, Any]:
             by_steps = math.ceil(run.max_steps / per_epoch)  # a partial last epoch counts as one tick
             epochs = by_steps if epochs is None else min(epochs, by_steps)
         if epochs is None:
-            raise ValueError(
+            raise SettingError(
                 f"interval='epoch' needs a number of epochs, got epochs=None, max_epochs={_shown(run.max_epochs)}, "
                 f"max_steps={_shown(run.max_steps)}. Give epochs, or set max_epochs (or max_steps) on the Trainer."
             )
@@ -230,7 +238,7 @@ def _total_from_run(run: Run) -> dict[str, Any]:
     if run.max_steps is not None and (by_epochs is None or run.max_steps <= by_epochs):
         return {"total_steps": run.max_steps}
     if by_epochs is None:
-        raise ValueError(
+        raise SettingError(
             f"training has no end (max_epochs={_shown(run.max_epochs)}, max_steps={_shown(run.max_steps)}"
             f"{', unsized train dataloader' if per_epoch is None else ''}) and no total is given, so the cosine has "
             "nowhere to end. Give epochs or total_steps, set max_epochs or max_steps on the Trainer, or "
@@ -262,17 +270,22 @@ def _fit_or_clamp(original: ScheduleConfig, changes: dict[str, Any], run: Run, n
             f"fit the smoke run of {plural(total, 'tick')}; they are clamped to {clamped_warmup} and {clamped_hold} "
             "for this run only."
         )
-        return original.replace(**{**changes, "warmup_steps": clamped_warmup, "hold_steps": clamped_hold,
-                                   "total_steps": total})
+        return original.replace(
+            **{**changes, "warmup_steps": clamped_warmup, "hold_steps": clamped_hold, "total_steps": total}
+        )
     names = [n for kind in ("warmup", "hold") for n in _phase_names(kind) if original[n] is not None]
     totals = [n for n in ("total_steps", "epochs") if original[n] is not None]
     by_steps = "total_steps" in changes
-    source = _given(original, totals) if totals else (
-        f"max_steps={run.max_steps}" if by_steps else f"max_epochs={run.max_epochs}")
+    source = (
+        _given(original, totals)
+        if totals
+        else (f"max_steps={run.max_steps}" if by_steps else f"max_epochs={run.max_epochs}")
+    )
     fix_total = " / ".join(totals) if totals else ("max_steps" if by_steps else "max_epochs")
-    raise ValueError(
+    raise SettingError(
         f"the warmup{' and hold' if hold else ''} must end before the schedule does, got {_given(original, names)} "
-        f"with {source}: {warmup}{f' + {hold}' if hold else ''} >= {total} {'optimizer steps' if run.interval == 'step' else 'epochs'}. "
+        f"with {source}: {warmup}{f' + {hold}' if hold else ''} >= {total} "
+        f"{'optimizer steps' if run.interval == 'step' else 'epochs'}. "
         f"Lower {' / '.join(names)}, or raise {fix_total}."
     ) from None
 
@@ -288,8 +301,15 @@ def _raw_lengths(settings: dict[str, Any]) -> tuple[int, int, int] | None:
     phases = []
     for kind in ("warmup", "hold"):
         steps, epochs, ratio = (settings[n] for n in _phase_names(kind))
-        value = steps if steps is not None else (
-            epochs_to_ticks(epochs, per_epoch) if epochs is not None else (epochs_to_ticks(ratio, total) if ratio is not None else 0))
+        value = (
+            steps
+            if steps is not None
+            else (
+                epochs_to_ticks(epochs, per_epoch)
+                if epochs is not None
+                else (epochs_to_ticks(ratio, total) if ratio is not None else 0)
+            )
+        )
         phases.append(int(value))
     return phases[0], phases[1], int(total)
 
@@ -317,8 +337,11 @@ def _carry(old: Plan, new: ScheduleConfig, r: int) -> tuple[int, int, int | None
         hold_epochs = new.hold_ratio * total_epochs
     warmup_end = point(warmup_epochs, lengths.warmup_steps, old_shape.warmup_steps)
     if hold_epochs is not None and (warmup_epochs is not None or lengths.warmup_steps == 0):
-        hold_end = point((warmup_epochs or 0.0) + hold_epochs, lengths.warmup_steps + lengths.hold_steps,
-                         old_shape.warmup_steps + old_shape.hold_steps)
+        hold_end = point(
+            (warmup_epochs or 0.0) + hold_epochs,
+            lengths.warmup_steps + lengths.hold_steps,
+            old_shape.warmup_steps + old_shape.hold_steps,
+        )
     else:
         hold_end = warmup_end + lengths.hold_steps
     total = lengths.total_steps
@@ -328,14 +351,26 @@ def _carry(old: Plan, new: ScheduleConfig, r: int) -> tuple[int, int, int | None
     return warmup_end, max(hold_end - warmup_end, 0), total
 
 
-def _changes(old: Plan, shape: Shape, levels: Sequence[Levels], r: int) -> list[str]:
+def _settings_levels(settings: ScheduleConfig, group_lrs: Sequence[float], fallback: Sequence[Levels]) -> list[Levels]:
+    """The levels ``settings`` give the groups ``group_lrs``; ``fallback`` where they cannot (fewer values)."""
+    try:
+        return list(settings.levels(group_lrs))
+    except (SettingError, SettingTypeError):
+        return list(fallback)
+
+
+def _changes(old: Plan, shape: Shape, old_levels: Sequence[Levels], levels: Sequence[Levels], r: int) -> list[str]:
     words = []
-    for name, label in (("warmup_steps", "warmup_steps"), ("hold_steps", "hold_steps"),
-                        ("total_steps", "total_steps"), ("cycle_steps", "cycle_steps")):
+    for name, label in (
+        ("warmup_steps", "warmup_steps"),
+        ("hold_steps", "hold_steps"),
+        ("total_steps", "total_steps"),
+        ("cycle_steps", "cycle_steps"),
+    ):
         a, b = getattr(old.shape, name), getattr(shape, name)
         if a != b:
             words.append(f"{label} {a} -> {b}")
-    for i, (a_levels, b_levels) in enumerate(zip(old.levels, levels)):
+    for i, (a_levels, b_levels) in enumerate(zip(old_levels, levels)):
         for name in ("peak", "floor"):
             a, b = getattr(a_levels, name), getattr(b_levels, name)
             if a != b:
@@ -370,7 +405,7 @@ def resolve(
         The plan, the tick to continue from, and the messages to say once.
 
     Raises:
-        ValueError: settings that cannot fit the run, named as the user wrote them;
+        SettingError: settings that cannot fit the run, named as the user wrote them;
             ``"adopt"`` or ``"stretch"`` of a changed plan with restarts.
     """
     notes = _Notes()
@@ -378,8 +413,11 @@ def resolve(
     tick = scheduler_tick
     if run.tick is not None and run.tick != scheduler_tick:
         what = "optimizer steps" if run.interval == "step" else "epochs"
-        cause = ("the checkpoint's scheduler counted otherwise" if restored else
-                 "the checkpoint had no state for this scheduler, or fit() was called again on the same trainer")
+        cause = (
+            "the checkpoint's scheduler counted otherwise"
+            if restored
+            else "the checkpoint had no state for this scheduler, or fit() was called again on the same trainer"
+        )
         notes.warnings.append(
             f"WarmupCosLR was at tick {scheduler_tick} but the trainer has made {plural(run.tick, what[:-1])}: "
             f"{cause}. The schedule continues from tick {run.tick}, where the trainer is. Load the weights only "
@@ -392,8 +430,9 @@ def resolve(
     return _resume(completed, group_lrs, followed, tick, policy, notes)
 
 
-def _resume(new: ScheduleConfig, group_lrs: Sequence[float], old: Plan, r: int, policy: str,
-            notes: _Notes) -> Resolution:
+def _resume(
+    new: ScheduleConfig, group_lrs: Sequence[float], old: Plan, r: int, policy: str, notes: _Notes
+) -> Resolution:
     new_levels = new.levels(group_lrs)
     restarts = old.shape.cycle_steps is not None or new.shape().cycle_steps is not None
     if restarts:
@@ -401,35 +440,48 @@ def _resume(new: ScheduleConfig, group_lrs: Sequence[float], old: Plan, r: int, 
     else:
         warmup, hold, total = _carry(old, new, r)
         shape = replace(new.shape(), warmup_steps=warmup, hold_steps=hold, total_steps=total)
-    changes = _changes(old, shape, new_levels, r)
+    # Levels are compared as each side's settings give them for the groups as they are now: a group added
+    # during training, or one whose LR someone else wrote, follows a scaled curve by design (API.md 5.3),
+    # not because a setting changed.
+    changes = _changes(old, shape, _settings_levels(old.settings, group_lrs, old.levels), new_levels, r)
     if not changes:
         return Resolution(old, r, tuple(notes.warnings), tuple(notes.infos), changed=False)
     said = "; ".join(changes)
     if policy != "keep" and restarts:
-        raise ValueError(
+        raise SettingError(
             f"on_plan_change={policy!r} cannot carry a schedule with restarts over a changed plan, got: {said}. "
             "Use on_plan_change='keep', or resume with the checkpoint's settings."
         )
     head = f"the current settings give another plan than the checkpoint's: {said}."
     if policy == "keep":
-        notes.warnings.append(f"{head} Continuing the checkpoint's plan; pass WarmupCosLRCallback(on_plan_change="
-                              "'adopt') to switch to the new one, or 'stretch' to bend the cosine to the new end.")
+        notes.warnings.append(
+            f"{head} Continuing the checkpoint's plan; pass WarmupCosLRCallback(on_plan_change="
+            "'adopt') to switch to the new one, or 'stretch' to bend the cosine to the new end."
+        )
         return Resolution(old, r, tuple(notes.warnings), tuple(notes.infos), changed=False)
     ramp_end = old.shape.warmup_steps + old.shape.hold_steps
     if policy == "stretch" and r >= ramp_end and shape.total_steps is not None:
         progress = Timeline(old.shape).progress(r)
         stretched = replace(old.shape, total_steps=shape.total_steps, anneal_tick=r, anneal_progress=progress)
         kept = [c for c in changes if c.startswith(("peak", "floor"))]
-        unapplied = f" The changed {' and '.join(sorted({c.split()[0] for c in kept}))} is reported, not applied " \
-                    "(use 'adopt' for that)." if kept else ""
-        notes.warnings.append(f"{head} Stretching the cosine from tick {r} (progress {progress:.3f}) to end at the "
-                              f"floor at tick {shape.total_steps} (on_plan_change='stretch').{unapplied}")
+        unapplied = (
+            f" The changed {' and '.join(sorted({c.split()[0] for c in kept}))} is reported, not applied "
+            "(use 'adopt' for that)."
+            if kept
+            else ""
+        )
+        notes.warnings.append(
+            f"{head} Stretching the cosine from tick {r} (progress {progress:.3f}) to end at the "
+            f"floor at tick {shape.total_steps} (on_plan_change='stretch').{unapplied}"
+        )
         return Resolution(Plan(new, stretched, old.levels), r, tuple(notes.warnings), tuple(notes.infos))
     inside = " (resumed inside the warmup or hold, 'stretch' acts as 'adopt')" if policy == "stretch" else ""
     if shape.total_steps is not None and shape.warmup_steps + shape.hold_steps >= shape.total_steps:
-        raise ValueError(f"{head} The new plan's warmup and hold end at tick {shape.warmup_steps + shape.hold_steps}, "
-                         f"not before its end at tick {shape.total_steps}. Keep the checkpoint's plan "
-                         "(on_plan_change='keep') or lengthen the run.")
+        raise SettingError(
+            f"{head} The new plan's warmup and hold end at tick {shape.warmup_steps + shape.hold_steps}, "
+            f"not before its end at tick {shape.total_steps}. Keep the checkpoint's plan "
+            "(on_plan_change='keep') or lengthen the run."
+        )
     notes.warnings.append(f"{head} Adopting the new plan from step {r}{inside}; the LR may jump there.")
     return Resolution(Plan(new, shape, tuple(new_levels)), r, tuple(notes.warnings), tuple(notes.infos))
 
@@ -441,27 +493,41 @@ def describe(plan: Plan, interval: str, name: str, per_epoch_words: str | None) 
         >>> from lightning_warmup.config import ScheduleConfig
         >>> plan = Plan.from_settings(ScheduleConfig(warmup_steps=1, hold_steps=2, total_steps=10), [0.1])
         >>> describe(plan, "epoch", "lr-SGD", None)
-        "WarmupCosLR plan (lr-SGD, interval='epoch'); warmup 1 epoch from 0.01 to the peak 0.1; hold 2 epochs; cosine to the floor 0, ending at epoch 10."
+        "WarmupCosLR plan (lr-SGD, interval='epoch'); warmup 1 epoch from 0.01 to the peak 0.1; hold 2 epochs; cosine
+        to the floor 0, ending at epoch 10."
     """
     unit = "optimizer step" if interval == "step" else "epoch"
     shape, first = plan.shape, plan.levels[0]
     parts = [f"WarmupCosLR plan ({name}, interval={interval!r})"]
     if per_epoch_words:
         parts.append(per_epoch_words)
-    parts.append(f"warmup {plural(shape.warmup_steps, unit)} from {first.start(first.peak):.3g} to the peak "
-                 f"{first.peak:.3g}")
+    parts.append(
+        f"warmup {plural(shape.warmup_steps, unit)} from {first.start(first.peak):.3g} to the peak {first.peak:.3g}"
+    )
     if shape.hold_steps:
         parts.append(f"hold {plural(shape.hold_steps, unit)}")
     end = f"cosine to the floor {first.floor:.3g}"
     if shape.cycle_steps is not None:
-        end += (f" in cycles of {plural(shape.cycle_steps, unit)} (x{shape.cycle_mult:g} each, "
-                f"peaks x{shape.cycle_decay:g})")
+        end += (
+            f" in cycles of {plural(shape.cycle_steps, unit)} (x{shape.cycle_mult:g} each, "
+            f"peaks x{shape.cycle_decay:g})"
+        )
     if shape.total_steps is not None:
         end += f", ending at {unit} {shape.total_steps}"
     parts.append(end)
     if len(plan.levels) > 1:
         parts.append(f"{len(plan.levels)} param groups, peaks " + ", ".join(f"{g.peak:.3g}" for g in plan.levels))
     return "; ".join(parts) + "."
+
+
+def _the_last(count: int, unit: str) -> str:
+    """``the last optimizer step stays``, ``the last 3 epochs stay``.
+
+    Examples:
+        >>> _the_last(1, "optimizer step"), _the_last(3, "epoch")
+        ('the last optimizer step stays', 'the last 3 epochs stay')
+    """
+    return f"the last {unit} stays" if count == 1 else f"the last {plural(count, unit)} stay"
 
 
 def run_differs(plan: Plan, run: Run, tick: int) -> str | None:
@@ -471,11 +537,15 @@ def run_differs(plan: Plan, run: Run, tick: int) -> str | None:
     if total is None or end is None or total == end or (total <= tick and end <= tick):
         return None
     if total < end:
-        return (f"The schedule ends at {unit} {total} but the trainer runs to {end}: the last "
-                f"{plural(end - max(total, tick), unit)} stay at min_lr ({plan.levels[0].floor:.3g}). Give a longer "
-                "total (epochs / total_steps), or leave it out to span the whole run.")
+        return (
+            f"The schedule ends at {unit} {total} but the trainer runs to {end}: "
+            f"{_the_last(end - max(total, tick), unit)} at min_lr ({plan.levels[0].floor:.3g}). Give a longer "
+            "total (epochs / total_steps), or leave it out to span the whole run."
+        )
     from lightning_warmup.schedule import lrs_at
 
     last = lrs_at(Timeline(plan.shape), plan.levels[:1], end - 1)[0]
-    return (f"The trainer stops at {unit} {end}, before the schedule ends at {total}: the LR never reaches min_lr "
-            f"(the last {unit} uses {last:.3g}). Shorten the schedule or train longer.")
+    return (
+        f"The trainer stops at {unit} {end}, before the schedule ends at {total}: the LR never reaches min_lr "
+        f"(the last {unit} uses {last:.3g}). Shorten the schedule or train longer."
+    )

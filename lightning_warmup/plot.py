@@ -107,8 +107,9 @@ def _import(class_path: str) -> Any:
         raise UsageError(f"cannot import class_path {class_path!r}: {error}") from None
 
 
-def stepped_series(class_path: str, init_args: dict[str, Any], lr: float, ticks: int, unit: str,
-                   label: str | None = None) -> Series:
+def stepped_series(
+    class_path: str, init_args: dict[str, Any], lr: float, ticks: int, unit: str, label: str | None = None
+) -> Series:
     """Any ``torch.optim.lr_scheduler`` class, stepped ``ticks`` times over an SGD optimizer at ``lr``."""
     import torch
 
@@ -117,8 +118,10 @@ def stepped_series(class_path: str, init_args: dict[str, Any], lr: float, ticks:
     cls = _import(class_path)
     label = label or cls.__name__
     if cls is WarmupCosLR:
-        config = ScheduleConfig(**{k: v for k, v in init_args.items() if k not in ("lr", "learning_rate")},
-                                lr=init_args.get("lr", init_args.get("learning_rate")))
+        config = ScheduleConfig(
+            **{k: v for k, v in init_args.items() if k not in ("lr", "learning_rate")},
+            lr=init_args.get("lr", init_args.get("learning_rate")),
+        )
         (levels,) = config.levels([lr])
         return _curve_series(label, unit, Timeline(config.shape()), levels, ticks)
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
@@ -171,8 +174,9 @@ def _run(cli: Any, steps_per_epoch: int | None, interval: str) -> Run:
             by_steps = math.ceil(max_steps / steps_per_epoch)
             end = by_steps if end is None else min(end, by_steps)
     else:
-        candidates = [n for n in (None if max_epochs is None else max_epochs * steps_per_epoch, max_steps)
-                      if n is not None]
+        candidates = [
+            n for n in (None if max_epochs is None else max_epochs * steps_per_epoch, max_steps) if n is not None
+        ]
         end = min(candidates) if candidates else None
     return Run(interval, steps_per_epoch, max_epochs, max_steps, end, 0)
 
@@ -183,16 +187,17 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
     if "plot" in data:
         spec = data["plot"] or {}
         lr, ticks, unit = float(spec.get("lr", 0.1)), int(spec.get("ticks", 100)), str(spec.get("unit", "tick"))
-        return [stepped_series(s["class_path"], dict(s.get("init_args") or {}), lr, ticks, unit, s.get("label"))
-                for s in spec.get("schedulers", [])]
+        return [
+            stepped_series(s["class_path"], dict(s.get("init_args") or {}), lr, ticks, unit, s.get("label"))
+            for s in spec.get("schedulers", [])
+        ]
     if "model" not in data:
         raise UsageError(f"config {str(path)!r} has neither 'model:' (a fit config) nor 'plot:' (a plot config)")
     from lightning_warmup.hparams import schedule_from_hparams
     from lightning_warmup.lightning_cli import make_cli
     from lightning_warmup.mixin import WarmupCosLRMixin
 
-    cli = make_cli(["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"],
-                   run=False)
+    cli = make_cli(["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"], run=False)
     model = cli.model
     if not isinstance(model, WarmupCosLRMixin):
         raise UsageError(f"{type(model).__name__} in {str(path)!r} is not a WarmupCosLRMixin: nothing to plot")
@@ -210,8 +215,10 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
     unit = "optimizer step" if interval == "step" else "epoch"
     names = [group.get("name", f"pg{i + 1}") for i, group in enumerate(optimizer.param_groups)]
     suffix = len(plan.levels) > 1
-    return [_curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, timeline, levels, ticks)
-            for name, levels in zip(names, plan.levels)]
+    return [
+        _curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, timeline, levels, ticks)
+        for name, levels in zip(names, plan.levels)
+    ]
 
 
 def _table(series: Series) -> str:
@@ -229,7 +236,12 @@ def draw(series: Sequence[Series], out: Path) -> None:
 
     panels = list(dict.fromkeys(item.panel for item in series))
     figure, all_axes = plt.subplots(len(panels), 1, figsize=(11, 3.6 * len(panels)), squeeze=False)
-    styles = {"warmup end": ("tab:green", "--"), "hold end": ("tab:olive", "--"), "restart": ("tab:purple", ":"), "end": ("tab:red", "--")}
+    styles = {
+        "warmup end": ("tab:green", "--"),
+        "hold end": ("tab:olive", "--"),
+        "restart": ("tab:purple", ":"),
+        "end": ("tab:red", "--"),
+    }
     for panel, axes in zip(panels, all_axes[:, 0]):
         shown: set[str] = set()
         members = [item for item in series if item.panel == panel]
@@ -238,8 +250,14 @@ def draw(series: Sequence[Series], out: Path) -> None:
             for kind, ticks in item.marks.items():
                 color, style = styles[kind]
                 for t in ticks:
-                    axes.axvline(t, color=color, linestyle=style, linewidth=0.9, alpha=0.6,
-                                 label=kind if kind not in shown else None)
+                    axes.axvline(
+                        t,
+                        color=color,
+                        linestyle=style,
+                        linewidth=0.9,
+                        alpha=0.6,
+                        label=kind if kind not in shown else None,
+                    )
                     shown.add(kind)
         axes.set_xlabel(" / ".join(sorted({item.unit for item in members})))
         axes.set_ylabel("learning rate")
@@ -276,17 +294,28 @@ def _plot_logdir(logdir: Path, out: Path) -> list[Series]:
 
 def plot_main(argv: Sequence[str]) -> list[Series]:
     """``lightning-warmup plot``: parse ``argv``, draw, print the key points. Returns what it drew."""
-    parser = argparse.ArgumentParser(prog="lightning-warmup plot", exit_on_error=False,
-                                     description="Draw the LR schedule of configs without training.")
+    parser = argparse.ArgumentParser(
+        prog="lightning-warmup plot",
+        exit_on_error=False,
+        description="Draw the LR schedule of configs without training.",
+    )
     parser.add_argument("configs", nargs="*", type=Path, help="fit configs or plot configs (YAML)")
     parser.add_argument("--steps-per-epoch", type=int, help="optimizer steps per epoch (default: from the datamodule)")
     parser.add_argument("--out", type=Path, default=Path("lr_schedule.png"), help="the PNG to write")
     parser.add_argument("--csv", type=Path, help="also write the LR of every tick to this CSV file")
-    parser.add_argument("--compare", action="append", default=[], metavar="CLASS_PATH[:key=value,...]",
-                        help="a torch.optim.lr_scheduler class to draw beside (repeatable)")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="CLASS_PATH[:key=value,...]",
+        help="a torch.optim.lr_scheduler class to draw beside (repeatable)",
+    )
     parser.add_argument("--lr", type=float, help="initial LR of --compare schedulers (default: the first peak)")
-    parser.add_argument("--logdir", type=Path, help="draw the LR each run under this TensorBoard directory logged, "
-                        "over its plan (instead of CONFIGs)")
+    parser.add_argument(
+        "--logdir",
+        type=Path,
+        help="draw the LR each run under this TensorBoard directory logged, over its plan (instead of CONFIGs)",
+    )
     try:
         args = parser.parse_args(list(argv))
     except argparse.ArgumentError as error:

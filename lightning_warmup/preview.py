@@ -52,12 +52,23 @@ def lr_curve(timeline: Timeline, levels: Levels, ticks: Iterable[int] | NDArray[
         index = np.where(tail, last.index + beyond, index)
         start = np.where(tail, last.start + beyond * period, start)
     table = {name: np.array([getattr(c, name) for c in cycles])[at] for name in ("warmup", "hold", "anneal")}
-    phase, fraction = fraction_in_cycle(shape, t.astype(np.float64), (t - start).astype(np.float64),
-                                        table["warmup"], table["hold"], table["anneal"], ops=np)
-    peak = np.where(index == 0, levels.peak,
-                    np.maximum(levels.peak * shape.cycle_decay ** index.astype(np.float64), levels.floor))
-    warmup_start = (levels.warmup_factor or 0.0) * peak if levels.warmup_start_lr is None else np.minimum(
-        levels.warmup_start_lr, peak)
+    phase, fraction = fraction_in_cycle(
+        shape,
+        t.astype(np.float64),
+        (t - start).astype(np.float64),
+        table["warmup"],
+        table["hold"],
+        table["anneal"],
+        ops=np,
+    )
+    peak = np.where(
+        index == 0, levels.peak, np.maximum(levels.peak * shape.cycle_decay ** index.astype(np.float64), levels.floor)
+    )
+    warmup_start = (
+        (levels.warmup_factor or 0.0) * peak
+        if levels.warmup_start_lr is None
+        else np.minimum(levels.warmup_start_lr, peak)
+    )
     low = np.where(phase == WARMUP, warmup_start, levels.floor)
     lr = np.where(phase == HOLD, peak, low + (peak - low) * fraction)
     if shape.total_steps is not None:

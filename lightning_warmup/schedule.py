@@ -42,8 +42,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["ANNEAL", "HOLD", "WARMUP", "Cycle", "Levels", "Shape", "Timeline", "cosine_progress", "fraction_in_cycle",
-           "lrs_at"]
+from lightning_warmup.errors import SettingError
+
+__all__ = [
+    "ANNEAL",
+    "HOLD",
+    "WARMUP",
+    "Cycle",
+    "Levels",
+    "Shape",
+    "Timeline",
+    "cosine_progress",
+    "fraction_in_cycle",
+    "lrs_at",
+]
 
 WARMUP: Final = 0
 HOLD: Final = 1
@@ -189,13 +201,13 @@ class Timeline:
         Cycle(index=1, start=10, warmup=2, hold=0, anneal=16)
     """
 
-    __slots__ = ("shape", "_cycles", "_starts", "_periodic")
+    __slots__ = ("_cycles", "_periodic", "_starts", "shape")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         first_length = shape.cycle_steps if shape.cycle_steps is not None else shape.total_steps
         if first_length is None:
-            raise ValueError("a schedule needs total_steps or cycle_steps")
+            raise SettingError("a schedule needs total_steps or cycle_steps")
         w, h = shape.warmup_steps, shape.hold_steps
         self._cycles: list[Cycle] = [Cycle(0, 0, w, h, first_length - w - h)]
         self._starts: list[int] = [0]
@@ -212,13 +224,14 @@ class Timeline:
                 self._periodic = True
                 break
             if anneal < 1:
-                raise ValueError(
+                raise SettingError(
                     f"cycle {last.index + 1} would have no annealing ticks (cycle_mult={shape.cycle_mult}); "
                     "this is rejected at construction unless total_steps ends the schedule first"
                 )
             again = shape.cycle_warmup
-            cycle = Cycle(last.index + 1, last.end, shape.warmup_steps if again else 0,
-                          shape.hold_steps if again else 0, anneal)
+            cycle = Cycle(
+                last.index + 1, last.end, shape.warmup_steps if again else 0, shape.hold_steps if again else 0, anneal
+            )
             self._cycles.append(cycle)
             self._starts.append(cycle.start)
 
@@ -241,7 +254,7 @@ class Timeline:
         return Cycle(last.index + skipped, last.start + skipped * period, last.warmup, last.hold, last.anneal)
 
     def _progress(self, t: int, since_ramp: int, anneal: int) -> float:
-        return cosine_progress(self.shape, t, since_ramp, anneal)
+        return float(cosine_progress(self.shape, t, since_ramp, anneal))
 
     def progress(self, t: int) -> float:
         """The cosine's progress ``p`` at tick ``t`` of a one-cycle schedule: 0 up to the end of

@@ -12,6 +12,7 @@ from torch.optim.lr_scheduler import LRScheduler
 from typing_extensions import override
 
 from lightning_warmup.config import PerGroup, ScheduleConfig, epochs_to_ticks, per_group
+from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.plan import STATE_VERSION, Plan
 from lightning_warmup.schedule import Levels, Timeline, lrs_at
 
@@ -83,8 +84,8 @@ class WarmupCosLR(LRScheduler):
     the written value (API.md 5.3).
 
     Raises:
-        ValueError: a value out of range, conflicting arguments, lengths that do not fit.
-        TypeError: a value of the wrong kind (a bool or string where a number belongs).
+        SettingError: a value out of range, conflicting arguments, lengths that do not fit.
+        SettingTypeError: a value of the wrong kind (a bool or string where a number belongs).
 
     Examples:
         >>> import torch
@@ -131,19 +132,33 @@ class WarmupCosLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         if lr is not None and learning_rate is not None:
-            raise ValueError(
+            raise SettingError(
                 f"give at most one of lr, learning_rate: learning_rate is an alias of lr, got lr={lr!r}, "
                 f"learning_rate={learning_rate!r}. Keep one of them."
             )
         if learning_rate is not None:
             per_group("learning_rate", learning_rate, None)  # errors name the argument the user wrote
         settings = ScheduleConfig(
-            warmup_steps=warmup_steps, total_steps=total_steps, warmup_epochs=warmup_epochs, epochs=epochs,
-            steps_per_epoch=steps_per_epoch, warmup_ratio=warmup_ratio, hold_steps=hold_steps,
-            hold_epochs=hold_epochs, hold_ratio=hold_ratio, lr=learning_rate if lr is None else lr, min_lr=min_lr,
-            min_lr_ratio=min_lr_ratio, warmup_factor=warmup_factor, warmup_start_lr=warmup_start_lr,
-            warmup_inclusive=warmup_inclusive, cycle_steps=cycle_steps, cycle_epochs=cycle_epochs,
-            cycle_mult=cycle_mult, cycle_decay=cycle_decay, cycle_warmup=cycle_warmup,
+            warmup_steps=warmup_steps,
+            total_steps=total_steps,
+            warmup_epochs=warmup_epochs,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            warmup_ratio=warmup_ratio,
+            hold_steps=hold_steps,
+            hold_epochs=hold_epochs,
+            hold_ratio=hold_ratio,
+            lr=learning_rate if lr is None else lr,
+            min_lr=min_lr,
+            min_lr_ratio=min_lr_ratio,
+            warmup_factor=warmup_factor,
+            warmup_start_lr=warmup_start_lr,
+            warmup_inclusive=warmup_inclusive,
+            cycle_steps=cycle_steps,
+            cycle_epochs=cycle_epochs,
+            cycle_mult=cycle_mult,
+            cycle_decay=cycle_decay,
+            cycle_warmup=cycle_warmup,
         )
         settings.lengths()  # a plain scheduler needs its total now; the callback sizes those made by the mixin
         _warn_fractional_ticks(settings)
@@ -163,18 +178,21 @@ class WarmupCosLR(LRScheduler):
 
     def _setup(self, optimizer: Optimizer, settings: ScheduleConfig, last_epoch: int) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}.")
+            raise SettingTypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}.")
         # The peaks are what the base class will take as base_lrs: a group's initial_lr where it
         # has one (set by an earlier scheduler, or a resume), else its lr. A resume (last_epoch >= 0)
         # without initial_lr gets the base class's own KeyError.
-        group_lrs = [_plain(group.get("initial_lr", group["lr"])) for group in optimizer.param_groups
-                     if last_epoch == -1 or "initial_lr" in group]
+        group_lrs = [
+            _plain(group.get("initial_lr", group["lr"]))
+            for group in optimizer.param_groups
+            if last_epoch == -1 or "initial_lr" in group
+        ]
         self.settings = settings
         self.plan = None
         if settings.has_total() and len(group_lrs) == len(optimizer.param_groups):
             self._follow(Plan.from_settings(settings, group_lrs))
         super().__init__(optimizer, last_epoch)
-        self.base_lrs = list(group_lrs)  # type: ignore[assignment]  # plain floats, for plain state dicts
+        self.base_lrs = list(group_lrs)  # plain floats, for plain state dicts
 
     def _follow(self, plan: Plan) -> None:
         self.plan = plan
@@ -244,7 +262,7 @@ class WarmupCosLR(LRScheduler):
                 joined = first.scaled(factor) if first.peak else Levels(written, 0.0, first.warmup_factor, None)
                 levels.append(joined)
                 group.setdefault("initial_lr", written)
-                self.base_lrs.append(written)  # type: ignore[arg-type]
+                self.base_lrs.append(written)
             elif written != _plain(self._last_lr[i]) and scheduled[i]:
                 levels[i] = levels[i].scaled(written / scheduled[i])
             elif written != _plain(self._last_lr[i]):
@@ -260,8 +278,10 @@ class WarmupCosLR(LRScheduler):
         resolved from the trainer's run.
         """
         if len(plan.levels) != len(self.optimizer.param_groups):
-            raise ValueError(f"the plan has {len(plan.levels)} param groups but the optimizer has "
-                             f"{len(self.optimizer.param_groups)}.")
+            raise SettingError(
+                f"the plan has {len(plan.levels)} param groups but the optimizer has "
+                f"{len(self.optimizer.param_groups)}."
+            )
         self._follow(plan)
         if tick is not None:
             self.last_epoch = tick
@@ -273,8 +293,9 @@ class WarmupCosLR(LRScheduler):
                 group["lr"].fill_(lr)
             else:
                 group["lr"] = lr
-        self._last_lr = [g["lr"].clone() if isinstance(g["lr"], Tensor) else g["lr"]
-                         for g in self.optimizer.param_groups]
+        self._last_lr = [
+            g["lr"].clone() if isinstance(g["lr"], Tensor) else g["lr"] for g in self.optimizer.param_groups
+        ]
 
     # ------------------------------------------------------------------ state
     @override
@@ -301,7 +322,7 @@ class WarmupCosLR(LRScheduler):
         optimizer step uses it even if the optimizer state is not restored.
 
         Raises:
-            ValueError: a state that is not ``WarmupCosLR``'s, or is damaged; the
+            SettingError: a state that is not ``WarmupCosLR``'s, or is damaged; the
                 message says what is wrong and how to resume.
         """
         plan, counters, base_lrs = _read_state(state_dict, len(self.optimizer.param_groups))
@@ -310,16 +331,20 @@ class WarmupCosLR(LRScheduler):
         self.follow(plan)
 
 
-_UNSIZED = ("WarmupCosLR has no total yet: it was made to span the trainer's run, which WarmupCosLRCallback "
-            "measures at train start. Add WarmupCosLRCallback() to the Trainer's callbacks (a configure_callbacks "
-            "of your own may leave it out), or give total_steps / epochs.")
+_UNSIZED = (
+    "WarmupCosLR has no total yet: it was made to span the trainer's run, which WarmupCosLRCallback "
+    "measures at train start. Add WarmupCosLRCallback() to the Trainer's callbacks (a configure_callbacks "
+    "of your own may leave it out), or give total_steps / epochs."
+)
 
-_HOW_TO_RESUME = ("To resume anyway, load the weights only (e.g. model.load_state_dict(torch.load(path)"
-                  "['state_dict'])) and start a new fit, or resume with the scheduler the checkpoint was made with.")
+_HOW_TO_RESUME = (
+    "To resume anyway, load the weights only (e.g. model.load_state_dict(torch.load(path)"
+    "['state_dict'])) and start a new fit, or resume with the scheduler the checkpoint was made with."
+)
 
 
-def _bad_state(problem: str) -> ValueError:
-    return ValueError(f"cannot resume WarmupCosLR from this checkpoint: {problem}. {_HOW_TO_RESUME}")
+def _bad_state(problem: str) -> SettingError:
+    return SettingError(f"cannot resume WarmupCosLR from this checkpoint: {problem}. {_HOW_TO_RESUME}")
 
 
 def _read_state(state: Any, n_groups: int) -> tuple[Plan, tuple[int, int], list[float]]:
@@ -327,8 +352,12 @@ def _read_state(state: Any, n_groups: int) -> tuple[Plan, tuple[int, int], list[
     if not isinstance(state, dict):
         raise _bad_state(f"the scheduler state is a {type(state).__name__}, not a dict")
     if "plan" not in state and "config" not in state:
-        foreign = "lr_lambdas" in state and "a LambdaLR" or ("T_max" in state and "a CosineAnnealingLR") or \
-            ("_schedulers" in state and "a SequentialLR") or "another scheduler's"
+        foreign = (
+            ("lr_lambdas" in state and "a LambdaLR")
+            or ("T_max" in state and "a CosineAnnealingLR")
+            or ("_schedulers" in state and "a SequentialLR")
+            or "another scheduler's"
+        )
         keys = ", ".join(sorted(map(str, state))[:6])
         raise _bad_state(f"the scheduler state is {foreign} state (keys: {keys}), not WarmupCosLR's")
     version = state.get("version", 1)
@@ -344,8 +373,9 @@ def _read_state(state: Any, n_groups: int) -> tuple[Plan, tuple[int, int], list[
             raise _bad_state(f"{key} must be an int >= 0, got {key}={value!r}")
         counters.append(value)
     base_lrs = state["base_lrs"]
-    if not isinstance(base_lrs, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                 for v in base_lrs):
+    if not isinstance(base_lrs, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in base_lrs
+    ):
         raise _bad_state(f"base_lrs must be a list of numbers, got base_lrs={base_lrs!r}")
     if len(base_lrs) != n_groups:
         raise _bad_state(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SCHEMA", "SETTINGS", "Setting", "EXCLUSIVE", "EPOCH_SETTINGS", "TOTAL_SETTINGS"]
+__all__ = ["EPOCH_SETTINGS", "EXCLUSIVE", "SCHEMA", "SETTINGS", "TOTAL_SETTINGS", "Setting"]
 
 Unit = Literal["ticks", "epochs", "ratio", "lr", "fraction", "factor", "bool"]
 """``ticks``: a whole number of scheduler steps; ``epochs``: a (fractional) number of epochs;
@@ -69,38 +69,95 @@ _START = ("warmup_factor", "warmup_start_lr")
 _CYCLE = ("cycle_steps", "cycle_epochs")
 
 SCHEMA: tuple[Setting, ...] = (
-    Setting("warmup_steps", "ticks", None, "the warmup in ticks. Default 0.", _WARMUP, low=0,
-            epochs_twin="warmup_epochs"),
+    Setting(
+        "warmup_steps", "ticks", None, "the warmup in ticks. Default 0.", _WARMUP, low=0, epochs_twin="warmup_epochs"
+    ),
     Setting("warmup_epochs", "epochs", None, "the warmup in epochs (fractions allowed).", _WARMUP, low=0),
-    Setting("warmup_ratio", "ratio", None, "the warmup as a fraction of the total.", _WARMUP, low=0, high=1,
-            high_open=True),
-    Setting("hold_steps", "ticks", None, "ticks held at the peak after the warmup, before the cosine. Default 0.",
-            _HOLD, low=0, epochs_twin="hold_epochs"),
+    Setting(
+        "warmup_ratio", "ratio", None, "the warmup as a fraction of the total.", _WARMUP, low=0, high=1, high_open=True
+    ),
+    Setting(
+        "hold_steps",
+        "ticks",
+        None,
+        "ticks held at the peak after the warmup, before the cosine. Default 0.",
+        _HOLD,
+        low=0,
+        epochs_twin="hold_epochs",
+    ),
     Setting("hold_epochs", "epochs", None, "the hold in epochs (fractions allowed).", _HOLD, low=0),
-    Setting("hold_ratio", "ratio", None, "the hold as a fraction of the total.", _HOLD, low=0, high=1,
-            high_open=True),
-    Setting("total_steps", "ticks", None, "the whole schedule, warmup and hold included, in ticks.", _TOTAL, low=1,
-            epochs_twin="epochs"),
+    Setting("hold_ratio", "ratio", None, "the hold as a fraction of the total.", _HOLD, low=0, high=1, high_open=True),
+    Setting(
+        "total_steps",
+        "ticks",
+        None,
+        "the whole schedule, warmup and hold included, in ticks.",
+        _TOTAL,
+        low=1,
+        epochs_twin="epochs",
+    ),
     Setting("epochs", "epochs", None, "the whole schedule in epochs.", _TOTAL, low=0, low_open=True),
-    Setting("steps_per_epoch", "ticks", None,
-            "ticks per epoch. `None` means 1; the callback sets it from the trainer for `interval=\"step\"`.", low=1),
-    Setting("lr", "lr", None, "the peak: `None` keeps each group's own LR (ratios kept), a float for every group, "
-            "or one per group (alias `learning_rate`).", low=0),
+    Setting(
+        "steps_per_epoch",
+        "ticks",
+        None,
+        'ticks per epoch. `None` means 1; the callback sets it from the trainer for `interval="step"`.',
+        low=1,
+    ),
+    Setting(
+        "lr",
+        "lr",
+        None,
+        "the peak: `None` keeps each group's own LR (ratios kept), a float for every group, "
+        "or one per group (alias `learning_rate`).",
+        low=0,
+    ),
     Setting("min_lr", "lr", None, "the floor, absolute (float or per group). Default 0.", _FLOOR, low=0),
     Setting("min_lr_ratio", "fraction", None, "the floor as a fraction of each group's peak.", _FLOOR, low=0, high=1),
-    Setting("warmup_factor", "fraction", None, "the warmup starts at `warmup_factor * peak`. Default 0.1.", _START,
-            low=0, high=1),
-    Setting("warmup_start_lr", "lr", None, "the warmup starts at this absolute LR (float or per group).", _START,
-            low=0),
-    Setting("warmup_inclusive", "bool", False,
-            "`True`: the last warmup tick is already at the peak (Bolts / ConvNeXt style)."),
-    Setting("cycle_steps", "ticks", None, "cosine restarts: the first cycle's length in ticks, its warmup and hold "
-            "included.", _CYCLE, low=1, epochs_twin="cycle_epochs"),
+    Setting(
+        "warmup_factor",
+        "fraction",
+        None,
+        "the warmup starts at `warmup_factor * peak`. Default 0.1.",
+        _START,
+        low=0,
+        high=1,
+    ),
+    Setting(
+        "warmup_start_lr", "lr", None, "the warmup starts at this absolute LR (float or per group).", _START, low=0
+    ),
+    Setting(
+        "warmup_inclusive",
+        "bool",
+        False,
+        "`True`: the last warmup tick is already at the peak (Bolts / ConvNeXt style).",
+    ),
+    Setting(
+        "cycle_steps",
+        "ticks",
+        None,
+        "cosine restarts: the first cycle's length in ticks, its warmup and hold included.",
+        _CYCLE,
+        low=1,
+        epochs_twin="cycle_epochs",
+    ),
     Setting("cycle_epochs", "epochs", None, "the first cycle's length in epochs.", _CYCLE, low=0, low_open=True),
-    Setting("cycle_mult", "factor", 1.0, "each cycle's annealing part is the previous one's times this, rounded down.",
-            low=0, low_open=True),
-    Setting("cycle_decay", "factor", 1.0, "each cycle's peak is the previous one's times this (seed 003's `gamma`).",
-            low=0, low_open=True),
+    Setting(
+        "cycle_mult",
+        "factor",
+        1.0,
+        "each cycle's annealing part is the previous one's times this, rounded down.",
+        low=0,
+        low_open=True,
+    ),
+    Setting(
+        "cycle_decay",
+        "factor",
+        1.0,
+        "each cycle's peak is the previous one's times this (seed 003's `gamma`).",
+        low=0,
+        low_open=True,
+    ),
     Setting("cycle_warmup", "bool", True, "`True`: every cycle warms up (and holds) again; `False`: only the first."),
 )
 

@@ -48,13 +48,24 @@ def main() -> None:
     policy = "adopt" if "--adopt" in sys.argv else "keep"
     record = RecordLR()
     max_epochs = int(sys.argv[2])
-    fitted = trainer(out, callbacks=[record, WarmupCosLRCallback(on_plan_change=policy)], max_epochs=max_epochs,
-                     use_distributed_sampler=True, **strategy_options(layout))
+    fitted = trainer(
+        out,
+        callbacks=[record, WarmupCosLRCallback(on_plan_change=policy)],
+        max_epochs=max_epochs,
+        use_distributed_sampler=True,
+        **strategy_options(layout),
+    )
     model_cls = ShardedModel if layout == "fsdp2" else TinyModel
-    fitted.fit(model_cls(lr=1e-2, min_lr=1e-4, warmup_epochs=1, epochs=max_epochs, weight_decay=0.01),
-               ckpt_path=resume, weights_only=True if resume else None)
-    (out / f"rank{fitted.global_rank}.json").write_text(json.dumps(
-        {"steps": record.steps, "batches_per_epoch": fitted.num_training_batches, "world_size": fitted.world_size}))
+    fitted.fit(
+        model_cls(lr=1e-2, min_lr=1e-4, warmup_epochs=1, epochs=max_epochs, weight_decay=0.01),
+        ckpt_path=resume,
+        weights_only=True if resume else None,
+    )
+    (out / f"rank{fitted.global_rank}.json").write_text(
+        json.dumps(
+            {"steps": record.steps, "batches_per_epoch": fitted.num_training_batches, "world_size": fitted.world_size}
+        )
+    )
 
 
 if __name__ == "__main__":

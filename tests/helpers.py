@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+import re
+import warnings
+from collections.abc import Callable, Iterator
 
 import torch
 
@@ -41,4 +44,22 @@ def assert_sequence(actual: list[float], expected: Callable[[int], float], rel: 
     for offset, got in enumerate(actual):
         t = start + offset
         want = expected(t)
-        assert math.isclose(got, want, rel_tol=rel, abs_tol=1e-300), f"LR wrong at tick {t}: expected {want!r}, got {got!r}"
+        assert math.isclose(got, want, rel_tol=rel, abs_tol=1e-300), (
+            f"LR wrong at tick {t}: expected {want!r}, got {got!r}"
+        )
+
+
+@contextlib.contextmanager
+def warned(*patterns: str) -> Iterator[list[str]]:
+    """Record every warning said inside; each pattern must match one of them.
+
+    For runs whose warnings are part of what they test (a resume with another plan, a run shorter
+    than its schedule on purpose); everywhere else the suite turns warnings into errors.
+    """
+    said: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield said
+    said.extend(str(w.message) for w in caught)
+    for pattern in patterns:
+        assert any(re.search(pattern, message) for message in said), (pattern, said)

@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-import lightning as L  # noqa: E402
-from lightning.pytorch.callbacks import ModelCheckpoint  # noqa: E402
+import lightning as L
+from lightning.pytorch.callbacks import ModelCheckpoint
 
-from tests.lit import TinyModel, trainer  # noqa: E402
+from tests.lit import TinyModel, trainer
 
 
 class AppendLR(L.Callback):
@@ -41,7 +41,8 @@ def main() -> None:
     checkpoint = ModelCheckpoint(dirpath=out / "ckpt", every_n_train_steps=1, save_last=True, save_top_k=0)
     model = TinyModel(lr=1e-2, min_lr=1e-4, warmup_epochs=1, weight_decay=0.01)
     trainer(out, callbacks=[AppendLR(out), checkpoint], max_epochs=4, enable_checkpointing=True).fit(
-        model, ckpt_path="last" if resume else None, weights_only=True if resume else None)
+        model, ckpt_path="last" if resume else None, weights_only=True if resume else None
+    )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,15 @@ class Stream(IterableDataset):
 class TinyModel(WarmupCosLRMixin, L.LightningModule):
     """Linear regression; AdamW with weight decay gives two param groups (decay, no_decay)."""
 
-    def __init__(self, lr: float = 1e-2, batch_size: int = 8, n: int = 64, drop_last: bool = False,
-                 iterable: bool = False, **schedule: Any) -> None:
+    def __init__(
+        self,
+        lr: float = 1e-2,
+        batch_size: int = 8,
+        n: int = 64,
+        drop_last: bool = False,
+        iterable: bool = False,
+        **schedule: Any,
+    ) -> None:
         super().__init__()
         self.save_hyperparameters()
         self.layer = torch.nn.Linear(4, 1)
@@ -52,8 +59,7 @@ class TinyModel(WarmupCosLRMixin, L.LightningModule):
     def train_dataloader(self) -> DataLoader:
         if self.hparams.iterable:
             return DataLoader(Stream(), batch_size=self.hparams.batch_size)
-        return DataLoader(dataset(self.hparams.n), batch_size=self.hparams.batch_size,
-                          drop_last=self.hparams.drop_last)
+        return DataLoader(dataset(self.hparams.n), batch_size=self.hparams.batch_size, drop_last=self.hparams.drop_last)
 
 
 class RecordLR(L.Callback):
@@ -68,8 +74,15 @@ class RecordLR(L.Callback):
 
 
 def trainer(tmp_path: Any, **kwargs: Any) -> L.Trainer:
-    defaults: dict[str, Any] = dict(default_root_dir=tmp_path, accelerator="cpu", devices=1, logger=False,
-                                    enable_checkpointing=False, enable_progress_bar=False,
-                                    enable_model_summary=False, max_epochs=4)
+    defaults: dict[str, Any] = dict(
+        default_root_dir=tmp_path,
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        max_epochs=4,
+    )
     defaults.update(kwargs)
     return L.Trainer(**defaults)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import warned
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,8 +18,7 @@ def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-def test_demo_trains_and_draws_logged_over_planned(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_trains_and_draws_logged_over_planned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from examples import demo
 
     # A third of the demo's 30 epochs: the schedule spans the run it is given.
@@ -57,16 +59,20 @@ def test_yaml_safe_load_gives_a_string_and_the_error_says_so() -> None:
     config.pop("_target_")
     from lightning_warmup import WarmupCosLR
 
-    with pytest.raises(TypeError, match=r"learning_rate must be a float or a sequence of floats .* got "
-                                        r"learning_rate='1e-3' \(str\)\. YAML 1\.1 reads 1e-3 as a string: write 0\.001 with a dot"):
+    with pytest.raises(
+        TypeError,
+        match=r"learning_rate must be a float or a sequence of floats .* got "
+        r"learning_rate='1e-3' \(str\)\. YAML 1\.1 reads 1e-3 as a string: write 0\.001 with a dot",
+    ):
         WarmupCosLR(torch.optim.SGD(torch.nn.Linear(1, 1).parameters(), lr=0.1), **config)
 
 
 def test_finetuning_with_a_frozen_backbone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from examples import finetune
 
-    accuracy, rows = finetune.main(["--pretrain-epochs", "2", "--epochs", "5", "--unfreeze-at", "2",
-                                    "--out", str(tmp_path)])
+    accuracy, rows = finetune.main(
+        ["--pretrain-epochs", "2", "--epochs", "5", "--unfreeze-at", "2", "--out", str(tmp_path)]
+    )
     assert accuracy > 0.7, "five short epochs learn most of the ten digits"
     groups = [len(lrs) for _, lrs in rows]
     assert groups == [1, 1, 2, 2, 2], "the backbone joins the optimizer at epoch 2"
@@ -78,11 +84,12 @@ def test_finetuning_with_a_frozen_backbone(tmp_path: Path, capsys: pytest.Captur
 def test_stretched_resume_continues_without_a_jump(tmp_path: Path) -> None:
     from examples import stretch_resume
 
-    runs = stretch_resume.main(["--epochs", "4", "--resume-at", "2", "--new-epochs", "6", "--out", str(tmp_path)])
+    with warned(r"Stretching the cosine", r"Adopting the new plan"):
+        runs = stretch_resume.main(["--epochs", "4", "--resume-at", "2", "--new-epochs", "6", "--out", str(tmp_path)])
     first, stretched, adopted = runs.values()
     resumed_at = min(stretched)
     assert math.isclose(stretched[resumed_at], first[resumed_at], rel_tol=1e-12), "no jump where it resumed"
     assert adopted[resumed_at] > stretched[resumed_at], "adopt jumps up to the longer plan's LR"
     lrs = [stretched[s] for s in sorted(stretched)]
-    assert all(a >= b for a, b in zip(lrs, lrs[1:])), "the stretched cosine keeps falling"
+    assert all(a >= b for a, b in itertools.pairwise(lrs)), "the stretched cosine keeps falling"
     assert lrs[-1] < 3.1e-5 and (tmp_path / "stretch.png").stat().st_size > 10_000

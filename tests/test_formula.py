@@ -7,9 +7,9 @@ import math
 import pytest
 import torch
 
-from tests.helpers import group_lrs, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
 from lightning_warmup.plan import Plan
+from tests.helpers import group_lrs, lr_sequence, two_group_optimizer
 
 P, M, S = 1e-3, 1e-5, 1e-4  # peak, floor, warmup start (warmup_factor 0.1)
 W, T = 1000, 101_000
@@ -54,8 +54,9 @@ def test_reference_table_when_stepped_from_a_checkpointed_tick() -> None:
 
 def test_inclusive_warmup_reaches_the_peak_one_tick_earlier() -> None:
     exclusive = WarmupCosLR(two_group_optimizer(), warmup_steps=4, total_steps=20, warmup_factor=0.0)
-    inclusive = WarmupCosLR(two_group_optimizer(), warmup_steps=4, total_steps=20, warmup_factor=0.0,
-                            warmup_inclusive=True)
+    inclusive = WarmupCosLR(
+        two_group_optimizer(), warmup_steps=4, total_steps=20, warmup_factor=0.0, warmup_inclusive=True
+    )
     assert [exclusive.lr_at(t)[0] for t in range(5)] == pytest.approx([0, 0.25e-3, 0.5e-3, 0.75e-3, 1e-3])
     assert [inclusive.lr_at(t)[0] for t in range(5)] == pytest.approx([0, 1e-3 / 3, 2e-3 / 3, 1e-3, 1e-3])
 
@@ -71,8 +72,10 @@ def test_first_step_is_never_zero_with_the_default_warmup_factor() -> None:
 
 
 def test_lr_none_keeps_the_ratio_between_groups() -> None:
-    seen = lr_sequence(WarmupCosLR(two_group_optimizer(lr=1e-3, second_lr=1e-4), warmup_steps=10,
-                                   total_steps=100, min_lr_ratio=0.01), 101)
+    seen = lr_sequence(
+        WarmupCosLR(two_group_optimizer(lr=1e-3, second_lr=1e-4), warmup_steps=10, total_steps=100, min_lr_ratio=0.01),
+        101,
+    )
     for t, (first, second) in enumerate(seen):
         assert first == pytest.approx(10 * second, rel=1e-12), f"ratio lost at tick {t}"
     assert seen[-1] == pytest.approx([1e-5, 1e-6], rel=1e-12)
@@ -87,8 +90,9 @@ def test_lr_float_and_sequence_and_the_learning_rate_alias() -> None:
 
 
 def test_warmup_start_lr_per_group_and_min_lr_per_group() -> None:
-    scheduler = WarmupCosLR(two_group_optimizer(), warmup_steps=2, total_steps=4,
-                            warmup_start_lr=[1e-4, 0.0], min_lr=[1e-5, 2e-5])
+    scheduler = WarmupCosLR(
+        two_group_optimizer(), warmup_steps=2, total_steps=4, warmup_start_lr=[1e-4, 0.0], min_lr=[1e-5, 2e-5]
+    )
     assert scheduler.lr_at(0) == pytest.approx([1e-4, 0.0])
     assert scheduler.lr_at(1) == pytest.approx([5.5e-4, 2.5e-4])
     assert scheduler.lr_at(4) == pytest.approx([1e-5, 2e-5])
@@ -111,8 +115,16 @@ def test_tensor_lr_is_updated_in_place_never_replaced() -> None:
 
 
 def test_restarts_without_rewarming_and_with_decay_never_below_the_floor() -> None:
-    scheduler = WarmupCosLR(two_group_optimizer(), lr=1.0, warmup_steps=2, cycle_steps=6, cycle_warmup=False,
-                            cycle_decay=0.1, min_lr=0.05, warmup_factor=0.0)
+    scheduler = WarmupCosLR(
+        two_group_optimizer(),
+        lr=1.0,
+        warmup_steps=2,
+        cycle_steps=6,
+        cycle_warmup=False,
+        cycle_decay=0.1,
+        min_lr=0.05,
+        warmup_factor=0.0,
+    )
     lrs = [scheduler.lr_at(t)[0] for t in range(6 + 4 + 4 + 4)]
     assert lrs[:3] == pytest.approx([0.0, 0.5, 1.0])
     assert lrs[6] == pytest.approx(0.1)  # cycle 1 starts at its peak: no warmup

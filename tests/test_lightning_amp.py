@@ -24,16 +24,22 @@ class SkipsFirstSteps(TinyModel):
 class SkipsWithLambdaLR(SkipsFirstSteps):
     def configure_optimizers(self):
         optimizer = torch.optim.SGD(self.parameters(), lr=0.1)
-        return {"optimizer": optimizer, "lr_scheduler": {
-            "scheduler": torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1.0), "interval": "step"}}
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {
+                "scheduler": torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1.0),
+                "interval": "step",
+            },
+        }
 
 
 def fit_with_scaler(tmp_path: Path, model: TinyModel, record: RecordLR) -> tuple[list[str], torch.amp.GradScaler]:
     scaler = torch.amp.GradScaler("cpu")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        trainer(tmp_path, callbacks=[record], max_epochs=2,
-                plugins=[MixedPrecision("16-mixed", "cpu", scaler=scaler)]).fit(model)
+        trainer(
+            tmp_path, callbacks=[record], max_epochs=2, plugins=[MixedPrecision("16-mixed", "cpu", scaler=scaler)]
+        ).fit(model)
     return [str(w.message) for w in caught], scaler
 
 

@@ -18,8 +18,9 @@ SCRIPT = ["-m", "tests.killable_fit"]  # run from ROOT
 
 def test_sigkill_then_resume_continues_the_exact_sequence(tmp_path: Path) -> None:
     env = {**os.environ, "LW_PAUSE_AT": "13"}
-    child = subprocess.Popen([sys.executable, *SCRIPT, str(tmp_path)], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    child = subprocess.Popen(
+        [sys.executable, *SCRIPT, str(tmp_path)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
+    )
     deadline = time.monotonic() + 120
     while not (tmp_path / "paused").exists():
         assert child.poll() is None, child.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
@@ -27,11 +28,13 @@ def test_sigkill_then_resume_continues_the_exact_sequence(tmp_path: Path) -> Non
         time.sleep(0.05)
     os.kill(child.pid, signal.SIGKILL)
     assert child.wait(timeout=30) == -signal.SIGKILL
+    child.stderr.close()  # type: ignore[union-attr]
 
     before = (tmp_path / "lrs.txt").read_text().splitlines()
     assert len(before) == 13, "steps 0..12 ran before the kill"
-    resumed = subprocess.run([sys.executable, *SCRIPT, str(tmp_path), "--resume"], capture_output=True,
-                             text=True, timeout=300, cwd=ROOT)
+    resumed = subprocess.run(
+        [sys.executable, *SCRIPT, str(tmp_path), "--resume"], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
     assert resumed.returncode == 0, resumed.stderr[-3000:]
 
     lines = [line.split() for line in (tmp_path / "lrs.txt").read_text().splitlines()]

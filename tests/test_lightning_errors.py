@@ -8,8 +8,8 @@ import lightning as L
 import pytest
 import torch
 
-from tests.lit import RecordLR, TinyModel, trainer
 from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
+from tests.lit import RecordLR, TinyModel, trainer
 
 
 def fit_fails(tmp_path: Any, error: type, pattern: str, model: L.LightningModule, **trainer_kwargs: Any) -> None:
@@ -20,32 +20,67 @@ def fit_fails(tmp_path: Any, error: type, pattern: str, model: L.LightningModule
 
 
 MIXIN_CASES = {
-    "missing lr": (dict(lr=None), {}, r"hparams has no lr: the mixin needs the peak learning rate.*save_hyperparameters"),
-    "unknown optimizer": (dict(optimizer="adamv"), {}, r"optimizer must be a torch\.optim class name .* "
-                                                       r"got optimizer='adamv'\. Did you mean 'Adam'"),
-    "bad class path": (dict(optimizer="torch.optim.Nope"), {}, r"optimizer class path cannot be imported, "
-                                                               r"got optimizer='torch\.optim\.Nope'"),
+    "missing lr": (
+        dict(lr=None),
+        {},
+        r"hparams has no lr: the mixin needs the peak learning rate.*save_hyperparameters",
+    ),
+    "unknown optimizer": (
+        dict(optimizer="adamv"),
+        {},
+        r"optimizer must be a torch\.optim class name .* "
+        r"got optimizer='adamv'\. Did you mean 'Adam'",
+    ),
+    "bad class path": (
+        dict(optimizer="torch.optim.Nope"),
+        {},
+        r"optimizer class path cannot be imported, "
+        r"got optimizer='torch\.optim\.Nope'",
+    ),
     "unknown interval": (dict(interval="steps"), {}, r"interval must be 'step' or 'epoch', got interval='steps'"),
-    "fractional epochs with interval epoch": (dict(interval="epoch", warmup_epochs=0.5), {},
-                                              r"warmup_epochs must be a whole number of epochs with interval='epoch'.*"
-                                              r"got warmup_epochs=0\.5\. Use interval='step'"),
-    "warmup_steps with interval epoch": (dict(interval="epoch", warmup_steps=10), {},
-                                         r"warmup_steps counts optimizer steps, but interval='epoch' ticks once per "
-                                         r"epoch, got warmup_steps=10\. Use warmup_epochs"),
-    "misspelt key": (dict(warmup_epoch=1), {}, r"hparams has 'warmup_epoch', which is not a schedule setting.*"
-                                               r"Did you mean 'warmup_epochs'"),
-    "endless training, no total": (dict(warmup_steps=2), dict(max_epochs=-1), r"training has no end \(max_epochs=-1, "
-                                                                              r"max_steps=-1\) and no total is given"),
-    "endless epochs, no total": (dict(interval="epoch"), dict(max_epochs=-1, max_steps=-1),
-                                 r"interval='epoch' needs a number of epochs, got epochs=None, max_epochs=-1, "
-                                 r"max_steps=-1"),
-    "unsized dataloader with epochs": (dict(iterable=True, warmup_epochs=1), dict(max_steps=10),
-                                       r"the train dataloader has no length \(an IterableDataset\?\), so "
-                                       r"warmup_epochs=1 cannot be turned into optimizer steps"),
-    "warmup longer than the run": (dict(warmup_epochs=5), dict(max_epochs=4),
-                                   r"the warmup must end before the schedule does, got warmup_epochs=5 with "
-                                   r"max_epochs=4 \(the schedule spans the run\)\. Lower warmup_epochs, or raise "
-                                   r"max_epochs"),
+    "fractional epochs with interval epoch": (
+        dict(interval="epoch", warmup_epochs=0.5),
+        {},
+        r"warmup_epochs must be a whole number of epochs with interval='epoch'.*"
+        r"got warmup_epochs=0\.5\. Use interval='step'",
+    ),
+    "warmup_steps with interval epoch": (
+        dict(interval="epoch", warmup_steps=10),
+        {},
+        r"warmup_steps counts optimizer steps, but interval='epoch' ticks once per "
+        r"epoch, got warmup_steps=10\. Use warmup_epochs",
+    ),
+    "misspelt key": (
+        dict(warmup_epoch=1),
+        {},
+        r"hparams has 'warmup_epoch', which is not a schedule setting.*"
+        r"Did you mean 'warmup_epochs'",
+    ),
+    "endless training, no total": (
+        dict(warmup_steps=2),
+        dict(max_epochs=-1),
+        r"training has no end \(max_epochs=-1, "
+        r"max_steps=-1\) and no total is given",
+    ),
+    "endless epochs, no total": (
+        dict(interval="epoch"),
+        dict(max_epochs=-1, max_steps=-1),
+        r"interval='epoch' needs a number of epochs, got epochs=None, max_epochs=-1, "
+        r"max_steps=-1",
+    ),
+    "unsized dataloader with epochs": (
+        dict(iterable=True, warmup_epochs=1),
+        dict(max_steps=10),
+        r"the train dataloader has no length \(an IterableDataset\?\), so "
+        r"warmup_epochs=1 cannot be turned into optimizer steps",
+    ),
+    "warmup longer than the run": (
+        dict(warmup_epochs=5),
+        dict(max_epochs=4),
+        r"the warmup must end before the schedule does, got warmup_epochs=5 with "
+        r"max_epochs=4 \(the schedule spans the run\)\. Lower warmup_epochs, or raise "
+        r"max_epochs",
+    ),
     "lr and learning_rate": (dict(learning_rate=1e-3), {}, r"give at most one of lr, learning_rate in hparams"),
 }
 
@@ -59,7 +94,8 @@ def test_mixin_error(tmp_path: Any, model_kwargs: dict, trainer_kwargs: dict, pa
 def test_unsized_dataloader_works_with_step_settings(tmp_path: Any) -> None:
     record = RecordLR()
     trainer(tmp_path, callbacks=[record], max_steps=6).fit(
-        TinyModel(lr=1e-2, iterable=True, warmup_steps=2, total_steps=6))
+        TinyModel(lr=1e-2, iterable=True, warmup_steps=2, total_steps=6)
+    )
     assert [round(lrs[0], 6) for _, _, lrs in record.steps][:3] == [0.001, 0.0055, 0.01]
 
 
@@ -73,13 +109,19 @@ class HandBuilt(TinyModel):
     def configure_optimizers(self):
         optimizer = torch.optim.SGD(self.parameters(), lr=1e-2)
         scheduler = WarmupCosLR(optimizer, **self.schedule)
-        return {"optimizer": optimizer,
-                "lr_scheduler": {"scheduler": scheduler, "interval": self.interval, "frequency": self.frequency}}
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": scheduler, "interval": self.interval, "frequency": self.frequency},
+        }
 
 
 def test_hand_built_frequency_other_than_one(tmp_path: Any) -> None:
-    fit_fails(tmp_path, ValueError, r"WarmupCosLR counts one tick per step, got frequency=2\. Use frequency=1",
-              HandBuilt(frequency=2, warmup_epochs=1, epochs=4))
+    fit_fails(
+        tmp_path,
+        ValueError,
+        r"WarmupCosLR counts one tick per step, got frequency=2\. Use frequency=1",
+        HandBuilt(frequency=2, warmup_epochs=1, epochs=4),
+    )
 
 
 def test_hand_built_fractional_epochs_with_interval_epoch(tmp_path: Any) -> None:
@@ -91,32 +133,54 @@ def test_hand_built_fractional_epochs_with_interval_epoch(tmp_path: Any) -> None
 def test_hand_built_epochs_with_an_unsized_dataloader(tmp_path: Any) -> None:
     model = HandBuilt(warmup_epochs=1, epochs=4)
     model.hparams.iterable = True
-    fit_fails(tmp_path, ValueError, r"the train dataloader has no length .* so warmup_epochs=1, epochs=4 cannot be "
-                                    r"turned into optimizer steps", model, max_steps=5)
+    fit_fails(
+        tmp_path,
+        ValueError,
+        r"the train dataloader has no length .* so warmup_epochs=1, epochs=4 cannot be "
+        r"turned into optimizer steps",
+        model,
+        max_steps=5,
+    )
 
 
 def test_callback_argument_is_checked() -> None:
-    with pytest.raises(ValueError, match=r"on_plan_change must be 'keep', 'adopt' or 'stretch', got on_plan_change='new'"):
+    with pytest.raises(
+        ValueError, match=r"on_plan_change must be 'keep', 'adopt' or 'stretch', got on_plan_change='new'"
+    ):
         WarmupCosLRCallback(on_plan_change="new")  # type: ignore[arg-type]
 
 
 def test_warns_when_the_schedule_ends_before_the_run(tmp_path: Any) -> None:
-    with pytest.warns(UserWarning, match=r"The schedule ends at optimizer step 16 but the trainer runs to 32: the "
-                                         r"last 16 optimizer steps stay at min_lr"):
+    with pytest.warns(
+        UserWarning,
+        match=r"The schedule ends at optimizer step 16 but the trainer runs to 32: the "
+        r"last 16 optimizer steps stay at min_lr",
+    ):
         trainer(tmp_path, max_epochs=4).fit(TinyModel(lr=1e-2, epochs=2))
 
 
 def test_warns_when_the_run_ends_before_the_schedule(tmp_path: Any) -> None:
-    with pytest.warns(UserWarning, match=r"The trainer stops at optimizer step 10, before the schedule ends at 32: "
-                                         r"the LR never reaches min_lr"):
+    with pytest.warns(
+        UserWarning,
+        match=r"The trainer stops at optimizer step 10, before the schedule ends at 32: "
+        r"the LR never reaches min_lr",
+    ):
         trainer(tmp_path, max_epochs=10, max_steps=10).fit(TinyModel(lr=1e-2, epochs=4))
 
 
-def test_no_logger_warns_once_and_the_schedule_still_works(tmp_path: Any) -> None:
+def test_no_logger_is_said_once_and_the_schedule_still_works(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
     record = RecordLR()
-    with pytest.warns(UserWarning, match=r"The trainer has no logger, so the LR is not logged") as caught:
+    with caplog.at_level(logging.INFO):
         trainer(tmp_path, callbacks=[record], max_epochs=1, logger=False).fit(TinyModel(lr=1e-2, warmup_steps=4))
-    assert sum("no logger" in str(w.message) for w in caught) == 1
+    assert (
+        sum(
+            "the trainer has no logger (logger=False), so the LR is not logged" in r.getMessage()
+            for r in caplog.records
+        )
+        == 1
+    )
     assert [round(lrs[0], 6) for _, _, lrs in record.steps[:5]] == [0.001, 0.00325, 0.0055, 0.00775, 0.01]
 
 

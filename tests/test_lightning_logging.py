@@ -28,7 +28,8 @@ def test_tensorboard_gets_the_lr_each_step_uses_on_the_logging_cadence(tmp_path:
     record = RecordLR()
     logger = TensorBoardLogger(tmp_path, name="run")
     trainer(tmp_path, callbacks=[record], logger=logger, log_every_n_steps=every, max_epochs=2).fit(
-        TinyModel(lr=1e-2, warmup_steps=5, weight_decay=0.01))
+        TinyModel(lr=1e-2, warmup_steps=5, weight_decay=0.01)
+    )
     logged = scalars(logger.log_dir)
     used = used_lrs(record)
     assert {"lr-AdamW/decay", "lr-AdamW/no_decay"} <= set(logged)
@@ -44,9 +45,13 @@ def test_every_logger_gets_it_and_momentum_and_weight_decay_on_request(tmp_path:
 
     csv = CSVLogger(tmp_path, name="csv")
     tb = TensorBoardLogger(tmp_path, name="tb")
-    trainer(tmp_path, logger=[tb, csv], log_every_n_steps=1, max_epochs=1,
-            callbacks=[WarmupCosLRCallback(log_momentum=True, log_weight_decay=True)]).fit(
-        TinyModel(lr=1e-2, warmup_steps=5, weight_decay=0.01))
+    trainer(
+        tmp_path,
+        logger=[tb, csv],
+        log_every_n_steps=1,
+        max_epochs=1,
+        callbacks=[WarmupCosLRCallback(log_momentum=True, log_weight_decay=True)],
+    ).fit(TinyModel(lr=1e-2, warmup_steps=5, weight_decay=0.01))
     tags = set(scalars(tb.log_dir))
     assert {"lr-AdamW/decay", "lr-AdamW/decay-momentum", "lr-AdamW/no_decay-weight_decay"} <= tags
     header = (Path(csv.log_dir) / "metrics.csv").read_text().splitlines()[0].split(",")
@@ -61,8 +66,14 @@ def test_single_group_and_scheduler_name_use_lr_monitor_keys(tmp_path: Path) -> 
     class Named(TinyModel):
         def configure_optimizers(self):
             optimizer = torch.optim.SGD(self.parameters(), lr=0.1)
-            return {"optimizer": optimizer, "lr_scheduler": {
-                "scheduler": WarmupCosLR(optimizer, total_steps=8), "interval": "step", "name": "my-schedule"}}
+            return {
+                "optimizer": optimizer,
+                "lr_scheduler": {
+                    "scheduler": WarmupCosLR(optimizer, total_steps=8),
+                    "interval": "step",
+                    "name": "my-schedule",
+                },
+            }
 
     logger = TensorBoardLogger(tmp_path, name="run")
     trainer(tmp_path, logger=logger, log_every_n_steps=1, max_epochs=1).fit(Named(lr=0.1))
@@ -98,13 +109,16 @@ def test_progress_bar_shows_the_lr_the_last_step_used_readably(tmp_path: Path) -
 def test_the_plan_is_said_once_at_fit_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO):
         trainer(tmp_path, max_epochs=4, accumulate_grad_batches=3).fit(
-            TinyModel(lr=1e-2, warmup_epochs=1, min_lr=1e-4, weight_decay=0.01))
+            TinyModel(lr=1e-2, warmup_epochs=1, min_lr=1e-4, weight_decay=0.01)
+        )
     plans = [r.getMessage() for r in caplog.records if "WarmupCosLR plan" in r.getMessage()]
     assert len(plans) == 1
-    assert ("3 optimizer steps per epoch (8 batches on this rank / accumulate_grad_batches=3" in plans[0]
-            and "warmup 3 optimizer steps from 0.001 to the peak 0.01" in plans[0]
-            and "ending at optimizer step 12" in plans[0]
-            and "floor 0.0001" in plans[0]), plans[0]
+    assert (
+        "3 optimizer steps per epoch (8 batches on this rank / accumulate_grad_batches=3" in plans[0]
+        and "warmup 3 optimizer steps from 0.001 to the peak 0.01" in plans[0]
+        and "ending at optimizer step 12" in plans[0]
+        and "floor 0.0001" in plans[0]
+    ), plans[0]
 
 
 def test_the_mixin_adds_the_callback_once(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import torch
 
-from tests.lit import TinyModel, formula, trainer
 from lightning_warmup import WarmupCosLR, WarmupCosLRCallback
+from tests.lit import TinyModel, formula, trainer
 
 
 class TwoOptimizers(TinyModel):
@@ -26,8 +26,10 @@ class TwoOptimizers(TinyModel):
         every_other = torch.optim.SGD(self.other.parameters(), lr=1e-3)
         return (
             [every, every_other],
-            [{"scheduler": WarmupCosLR(every, warmup_epochs=1, epochs=3), "interval": "step"},
-             {"scheduler": WarmupCosLR(every_other, warmup_steps=2, total_steps=12), "interval": "step"}],
+            [
+                {"scheduler": WarmupCosLR(every, warmup_epochs=1, epochs=3), "interval": "step"},
+                {"scheduler": WarmupCosLR(every_other, warmup_steps=2, total_steps=12), "interval": "step"},
+            ],
         )
 
     def training_step(self, batch: Any, batch_idx: int) -> None:

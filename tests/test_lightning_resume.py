@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,21 @@ PEAK, FLOOR, START = 1e-2, 1e-4, 1e-3
 SETTINGS = dict(lr=PEAK, min_lr=FLOOR, warmup_epochs=1, weight_decay=0.01)
 
 
-def run(tmp_path: Path, ckpt_path: str | None = None, *, callbacks: list | None = None, model_kwargs: dict | None = None,
-        **trainer_kwargs: Any) -> RecordLR:
+def run(
+    tmp_path: Path,
+    ckpt_path: str | None = None,
+    *,
+    callbacks: list | None = None,
+    model_kwargs: dict | None = None,
+    **trainer_kwargs: Any,
+) -> RecordLR:
     record = RecordLR()
     options: dict[str, Any] = dict(max_epochs=4, enable_checkpointing=True)
     options.update(trainer_kwargs)
     model = TinyModel(**{**SETTINGS, **(model_kwargs or {})})
     trainer(tmp_path, callbacks=[record, *(callbacks or [])], **options).fit(
-        model, ckpt_path=ckpt_path, weights_only=True if ckpt_path else None)
+        model, ckpt_path=ckpt_path, weights_only=True if ckpt_path else None
+    )
     return record
 
 
@@ -52,25 +60,42 @@ CHANGES = {
     "more epochs": (dict(max_epochs=6), {}, r"total_steps 32 -> 48", 8, 48),
     # API.md 5.2: at tick 10 of 8 steps per epoch, 1.25 epochs are done; the warmup (1 epoch) is behind and keeps
     # its tick, the end (4 epochs) is 2.75 epochs of 4 steps ahead: 10 + 11 = 21.
-    "another dataloader length": (dict(max_epochs=4), dict(batch_size=16),
-                                  r"total_steps 32 -> 21 \(counted from the resumed tick 10\)", 8, 21),
+    "another dataloader length": (
+        dict(max_epochs=4),
+        dict(batch_size=16),
+        r"total_steps 32 -> 21 \(counted from the resumed tick 10\)",
+        8,
+        21,
+    ),
 }
 
 
 @pytest.mark.parametrize("policy", ["keep", "adopt"])
-@pytest.mark.parametrize(("trainer_kwargs", "model_kwargs", "pattern", "warmup", "total"), CHANGES.values(),
-                         ids=CHANGES)
-def test_resume_with_settings_that_give_another_plan(tmp_path: Path, policy: str, trainer_kwargs: dict,
-                                                     model_kwargs: dict, pattern: str, warmup: int, total: int) -> None:
+@pytest.mark.parametrize(
+    ("trainer_kwargs", "model_kwargs", "pattern", "warmup", "total"), CHANGES.values(), ids=CHANGES
+)
+def test_resume_with_settings_that_give_another_plan(
+    tmp_path: Path, policy: str, trainer_kwargs: dict, model_kwargs: dict, pattern: str, warmup: int, total: int
+) -> None:
     from lightning_warmup import WarmupCosLRCallback
 
     run(tmp_path / "b", callbacks=[checkpoint_every(tmp_path / "b", 10)])
     path = str(tmp_path / "b" / "ckpt" / "step=10.ckpt")
     expected = "Continuing the checkpoint's plan" if policy == "keep" else "Adopting the new plan from step 10"
-    with pytest.warns(UserWarning, match=pattern + r".*" + expected):
-        resumed = run(tmp_path / "c", path, callbacks=[WarmupCosLRCallback(on_plan_change=policy)],
-                      model_kwargs=model_kwargs, **trainer_kwargs)
+    with pytest.warns(UserWarning) as caught:
+        resumed = run(
+            tmp_path / "c",
+            path,
+            callbacks=[WarmupCosLRCallback(on_plan_change=policy)],
+            model_kwargs=model_kwargs,
+            **trainer_kwargs,
+        )
+    said = [str(w.message) for w in caught]
+    assert sum(bool(re.search(pattern + r".*" + expected, m)) for m in said) == 1, said
     plan = (8, 32) if policy == "keep" else (warmup, total)
+    # Whatever else is said is the run against the plan it follows, once.
+    others = [m for m in said if m.startswith("WarmupCosLR") and not re.search(pattern, m)]
+    assert all("The schedule ends at" in m or "The trainer stops at" in m for m in others) and len(others) <= 1
     assert resumed.steps[0][0] == 10
     for step, _, lrs in resumed.steps:
         want = formula(step, PEAK, FLOOR, START, *plan)

@@ -17,14 +17,17 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two real runs logged to TensorBoard: one stepping per optimizer step, one per epoch."""
     root = tmp_path_factory.mktemp("logs")
     trainer(root, logger=TensorBoardLogger(root, name="per_step"), max_epochs=4, log_every_n_steps=1).fit(
-        TinyModel(lr=1e-2, warmup_epochs=1))
+        TinyModel(lr=1e-2, warmup_epochs=1)
+    )
     trainer(root, logger=TensorBoardLogger(root, name="per_epoch"), max_epochs=6, log_every_n_steps=1).fit(
-        TinyModel(lr=1e-2, warmup_epochs=1, interval="epoch"))
+        TinyModel(lr=1e-2, warmup_epochs=1, interval="epoch")
+    )
     return root
 
 
-def test_every_run_is_drawn_with_its_plan_on_optimizer_steps(logdir: Path, tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_run_is_drawn_with_its_plan_on_optimizer_steps(
+    logdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "runs.png"
     assert main(["plot", "--logdir", str(logdir), "--out", str(out)]) == 0
     assert out.stat().st_size > 10_000, "a picture was written"
@@ -42,8 +45,9 @@ def test_every_run_is_drawn_with_its_plan_on_optimizer_steps(logdir: Path, tmp_p
         assert set(run.logged) == {"lr-AdamW/decay", "lr-AdamW/no_decay"}
 
 
-def test_a_directory_that_is_missing_or_holds_no_lr_is_one_line_and_exit_2(tmp_path: Path,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_directory_that_is_missing_or_holds_no_lr_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["plot", "--logdir", str(tmp_path / "missing")]) == 2
     assert capsys.readouterr().err.strip().count("\n") == 0
     logger = TensorBoardLogger(tmp_path, name="loss_only")

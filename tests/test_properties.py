@@ -22,6 +22,7 @@ class Curve:
     def lr_at(self, t: int) -> float:
         return lrs_at(self.timeline, [self.levels], t)[0]
 
+
 lrs = st.floats(min_value=1e-8, max_value=10.0)
 fractions = st.floats(min_value=0.0, max_value=1.0)
 
@@ -32,17 +33,19 @@ def schedules(draw: st.DrawFn, cycles: bool = False) -> tuple[ScheduleConfig, fl
     warmup = draw(st.integers(min_value=0, max_value=total - 1))
     peak = draw(lrs)
     floor = peak * draw(fractions)
-    kwargs = dict(warmup_steps=warmup, total_steps=total, min_lr=floor,
-                  warmup_inclusive=draw(st.booleans()))
+    kwargs = dict(warmup_steps=warmup, total_steps=total, min_lr=floor, warmup_inclusive=draw(st.booleans()))
     if draw(st.booleans()):
         kwargs["warmup_factor"] = draw(fractions)
     else:
         kwargs["warmup_start_lr"] = peak * draw(fractions)
     if cycles:
-        kwargs.update(cycle_steps=draw(st.integers(min_value=warmup + 1, max_value=warmup + 500)),
-                      cycle_mult=draw(st.floats(min_value=1.0, max_value=3.0)),
-                      cycle_decay=draw(st.floats(min_value=0.1, max_value=1.0)),
-                      cycle_warmup=draw(st.booleans()), total_steps=None)
+        kwargs.update(
+            cycle_steps=draw(st.integers(min_value=warmup + 1, max_value=warmup + 500)),
+            cycle_mult=draw(st.floats(min_value=1.0, max_value=3.0)),
+            cycle_decay=draw(st.floats(min_value=0.1, max_value=1.0)),
+            cycle_warmup=draw(st.booleans()),
+            total_steps=None,
+        )
     return ScheduleConfig(**kwargs), peak
 
 
@@ -73,7 +76,7 @@ def test_restart_properties(case: tuple[ScheduleConfig, float]) -> None:
     config, peak = case
     curve = Curve(config, peak)
     previous_peak = math.inf
-    for t in range(0, 3000):
+    for t in range(3000):
         cycle = curve.timeline.cycle_at(t)
         cycle_peak = curve.levels.cycle_peak(cycle.index, config.cycle_decay)
         lr = curve.lr_at(t)
@@ -100,7 +103,9 @@ def test_vectorised_preview_equals_the_scheduler_tick_by_tick(case: tuple[Schedu
     config, peak = case
     curve = Curve(config, peak)
     ticks = np.arange(0, 4000)
-    assert np.allclose(lr_curve(curve.timeline, curve.levels, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
+    assert np.allclose(
+        lr_curve(curve.timeline, curve.levels, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -113,12 +118,17 @@ def test_vectorised_preview_of_single_cycles(case: tuple[ScheduleConfig, float])
     config, peak = case
     curve = Curve(config, peak)
     ticks = np.arange(0, config.lengths().total_steps + 10)
-    assert np.allclose(lr_curve(curve.timeline, curve.levels, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0)
+    assert np.allclose(
+        lr_curve(curve.timeline, curve.levels, ticks), [curve.lr_at(int(t)) for t in ticks], rtol=1e-12, atol=0
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(min_value=0.0, max_value=20.0), st.floats(min_value=0.5, max_value=50.0),
-       st.integers(min_value=1, max_value=500))
+@given(
+    st.floats(min_value=0.0, max_value=20.0),
+    st.floats(min_value=0.5, max_value=50.0),
+    st.integers(min_value=1, max_value=500),
+)
 def test_epochs_resolve_to_the_nearest_tick(warmup_epochs: float, epochs: float, steps_per_epoch: int) -> None:
     import pytest
 

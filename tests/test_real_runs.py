@@ -12,33 +12,41 @@ import torch
 from lightning.pytorch.callbacks import GradientAccumulationScheduler, LearningRateMonitor, ModelCheckpoint
 from torch.utils.data import DataLoader
 
-from tests.lit import RecordLR, TinyModel, dataset, formula, trainer
 from lightning_warmup import WarmupCosLR
+from tests.lit import RecordLR, TinyModel, dataset, formula, trainer
 
 PEAK = 1e-2
 
 
-def fit(tmp_path: Path, model: Any, callbacks: list | None = None, ckpt_path: str | None = None,
-        **trainer_kwargs: Any) -> RecordLR:
+def fit(
+    tmp_path: Path, model: Any, callbacks: list | None = None, ckpt_path: str | None = None, **trainer_kwargs: Any
+) -> RecordLR:
     record = RecordLR()
     trainer(tmp_path, callbacks=[record, *(callbacks or [])], **trainer_kwargs).fit(
-        model, ckpt_path=ckpt_path, weights_only=True if ckpt_path else None)
+        model, ckpt_path=ckpt_path, weights_only=True if ckpt_path else None
+    )
     return record
 
 
 @pytest.mark.parametrize("max_epochs", [8, -1])
 def test_interval_epoch_spans_max_steps(tmp_path: Path, max_epochs: int) -> None:
     # 8 batches, accumulate 3: 3 optimizer steps per epoch; max_steps=9 is 3 epochs.
-    record = fit(tmp_path, TinyModel(lr=PEAK, interval="epoch", warmup_epochs=1), max_epochs=max_epochs, max_steps=9,
-                 accumulate_grad_batches=3)
+    record = fit(
+        tmp_path,
+        TinyModel(lr=PEAK, interval="epoch", warmup_epochs=1),
+        max_epochs=max_epochs,
+        max_steps=9,
+        accumulate_grad_batches=3,
+    )
     assert len(record.steps) == 9
     for step, epoch, lrs in record.steps:
         assert math.isclose(lrs[0], formula(epoch, PEAK, 0.0, PEAK / 10, 1, 3), rel_tol=1e-12), f"step {step}"
 
 
 @pytest.mark.parametrize("fast_dev_run", [True, 3])
-def test_smoke_runs_clamp_the_warmup_with_one_line(tmp_path: Path, fast_dev_run: Any,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_smoke_runs_clamp_the_warmup_with_one_line(
+    tmp_path: Path, fast_dev_run: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     import logging
 
     with caplog.at_level(logging.INFO):
@@ -52,15 +60,29 @@ def test_smoke_runs_clamp_the_warmup_with_one_line(tmp_path: Path, fast_dev_run:
 def test_smoke_run_of_the_cli(tmp_path: Path) -> None:
     from lightning_warmup.cli import main
 
-    assert main(["fit", "--config", "configs/digits_step.yaml", "--trainer.fast_dev_run", "true",
-                 f"--trainer.default_root_dir={tmp_path}"]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                "--config",
+                "configs/digits_step.yaml",
+                "--trainer.fast_dev_run",
+                "true",
+                f"--trainer.default_root_dir={tmp_path}",
+            ]
+        )
+        == 0
+    )
 
 
 def test_gradient_accumulation_scheduler_with_epochs_is_refused_before_training(tmp_path: Path) -> None:
     record = RecordLR()
     accumulation = GradientAccumulationScheduler(scheduling={0: 4, 2: 1})
-    with pytest.raises(ValueError, match=r"GradientAccumulationScheduler changes accumulate_grad_batches during the "
-                                         r"run.*Give warmup_steps and total_steps"):
+    with pytest.raises(
+        ValueError,
+        match=r"GradientAccumulationScheduler changes accumulate_grad_batches during the "
+        r"run.*Give warmup_steps and total_steps",
+    ):
         trainer(tmp_path, callbacks=[record, accumulation], max_epochs=4).fit(TinyModel(lr=PEAK, warmup_epochs=1))
     assert record.steps == []
 
@@ -118,10 +140,17 @@ def test_a_checkpoint_without_scheduler_state_aligns_the_tick_and_says_so(tmp_pa
 
     every = ModelCheckpoint(dirpath=tmp_path / "ckpt", every_n_train_steps=12, save_top_k=-1, filename="{step}")
     fit(tmp_path / "a", NoScheduler(lr=PEAK), callbacks=[every], enable_checkpointing=True, max_epochs=2)
-    with pytest.warns(UserWarning, match=r"WarmupCosLR was at tick 0 but the trainer has made 12 optimizer steps.*"
-                                         r"continues from tick 12"):
-        record = fit(tmp_path / "b", TinyModel(lr=PEAK, warmup_epochs=1), enable_checkpointing=True,
-                     ckpt_path=str(tmp_path / "ckpt" / "step=12.ckpt"))
+    with pytest.warns(
+        UserWarning,
+        match=r"WarmupCosLR was at tick 0 but the trainer has made 12 optimizer steps.*"
+        r"continues from tick 12",
+    ):
+        record = fit(
+            tmp_path / "b",
+            TinyModel(lr=PEAK, warmup_epochs=1),
+            enable_checkpointing=True,
+            ckpt_path=str(tmp_path / "ckpt" / "step=12.ckpt"),
+        )
     for step, _, lrs in record.steps:
         assert math.isclose(lrs[0], formula(step, PEAK, 0.0, PEAK / 10, 8, 32), rel_tol=1e-12), f"step {step}"
 
@@ -160,8 +189,9 @@ def test_foreign_or_damaged_state_is_one_clear_error(state: Any, pattern: str) -
             state["last_epoch"] = -5
         else:
             state["base_lrs"] = [0.1, 0.1, 0.1]
-    with pytest.raises(ValueError, match=r"cannot resume WarmupCosLR from this checkpoint: .*" + pattern +
-                       r".*load the weights only"):
+    with pytest.raises(
+        ValueError, match=r"cannot resume WarmupCosLR from this checkpoint: .*" + pattern + r".*load the weights only"
+    ):
         WarmupCosLR(two_group_optimizer(), warmup_steps=2, total_steps=10).load_state_dict(state)
 
 
@@ -178,8 +208,11 @@ def test_a_users_learning_rate_monitor_keeps_its_options_and_nothing_is_logged_t
     assert len([h for h in header if h == "lr-AdamW/decay"]) == 1
 
 
-@pytest.mark.parametrize("lr", [np.logspace(-3, -1, 3)[2], torch.tensor(0.1, dtype=torch.float64), np.float32(0.1)],
-                         ids=["numpy float64", "0-d tensor", "numpy float32"])
+@pytest.mark.parametrize(
+    "lr",
+    [np.logspace(-3, -1, 3)[2], torch.tensor(0.1, dtype=torch.float64), np.float32(0.1)],
+    ids=["numpy float64", "0-d tensor", "numpy float32"],
+)
 def test_numbers_of_every_kind_make_plain_state(tmp_path: Path, lr: Any) -> None:
     from tests.helpers import lr_sequence, two_group_optimizer
 
@@ -191,8 +224,12 @@ def test_numbers_of_every_kind_make_plain_state(tmp_path: Path, lr: Any) -> None
     assert lr_sequence(other, 3) == lr_sequence(scheduler, 3)
 
 
-LOOKALIKES = {"warmup": r"Did you mean warmup_steps or warmup_epochs", "eta_min": r"Did you mean 'min_lr'",
-              "scheduler_interval": r"Did you mean 'interval'", "steps_per_epoch": r"the callback measures it"}
+LOOKALIKES = {
+    "warmup": r"Did you mean warmup_steps or warmup_epochs",
+    "eta_min": r"Did you mean 'min_lr'",
+    "scheduler_interval": r"Did you mean 'interval'",
+    "steps_per_epoch": r"the callback measures it",
+}
 
 
 @pytest.mark.parametrize(("key", "pattern"), LOOKALIKES.items(), ids=LOOKALIKES)
@@ -206,14 +243,21 @@ def test_the_users_own_names_pass(tmp_path: Path) -> None:
     assert len(record.steps) == 8
 
 
-@pytest.mark.parametrize(("settings", "pattern"), [
-    (dict(lr="1e-3"), r"lr must be a number, got lr='1e-3' \(str\)\. YAML 1\.1"),
-    (dict(lr=True), r"lr must be a number, got lr=True"),
-    (dict(lr=float("nan")), r"lr must be finite"),
-    (dict(lr=-1.0), r"lr must be >= 0"),
-    (dict(lr=PEAK, exclude_bias_and_norm="no"), r"exclude_bias_and_norm must be True or False, got "
-                                                r"exclude_bias_and_norm='no'"),
-], ids=["yaml string", "bool", "nan", "negative", "bool as string"])
+@pytest.mark.parametrize(
+    ("settings", "pattern"),
+    [
+        (dict(lr="1e-3"), r"lr must be a number, got lr='1e-3' \(str\)\. YAML 1\.1"),
+        (dict(lr=True), r"lr must be a number, got lr=True"),
+        (dict(lr=float("nan")), r"lr must be finite"),
+        (dict(lr=-1.0), r"lr must be >= 0"),
+        (
+            dict(lr=PEAK, exclude_bias_and_norm="no"),
+            r"exclude_bias_and_norm must be True or False, got "
+            r"exclude_bias_and_norm='no'",
+        ),
+    ],
+    ids=["yaml string", "bool", "nan", "negative", "bool as string"],
+)
 def test_bad_lr_and_bools_in_the_users_words(tmp_path: Path, settings: dict, pattern: str) -> None:
     with pytest.raises((ValueError, TypeError), match=pattern):
         fit(tmp_path, TinyModel(**settings))
@@ -229,9 +273,13 @@ def test_resuming_an_end_of_epoch_checkpoint_with_more_epochs_measures_the_whole
     fit(tmp_path / "a", TinyModel(lr=PEAK, warmup_epochs=1), [per_epoch], enable_checkpointing=True, max_epochs=4)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        resumed = fit(tmp_path / "b", TinyModel(lr=PEAK, warmup_epochs=1),
-                      [WarmupCosLRCallback(on_plan_change="adopt")], str(tmp_path / "ckpt" / "epoch=1.ckpt"),
-                      max_epochs=6)
+        resumed = fit(
+            tmp_path / "b",
+            TinyModel(lr=PEAK, warmup_epochs=1),
+            [WarmupCosLRCallback(on_plan_change="adopt")],
+            str(tmp_path / "ckpt" / "epoch=1.ckpt"),
+            max_epochs=6,
+        )
     said = [str(w.message) for w in caught if "WarmupCosLR" in str(w.message)]
     assert len(said) == 1 and "total_steps 32 -> 48" in said[0], said
     assert [step for step, _, _ in resumed.steps] == list(range(16, 48))

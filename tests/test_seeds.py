@@ -7,8 +7,8 @@ import math
 import numpy as np
 import torch
 
-from tests.helpers import assert_sequence, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
+from tests.helpers import assert_sequence, lr_sequence, two_group_optimizer
 
 
 def test_seed_000_step_based_warmup_factor_and_min_lr() -> None:
@@ -23,8 +23,14 @@ def test_seed_000_step_based_warmup_factor_and_min_lr() -> None:
         return min_lr + (learning_rate - min_lr) * (1 + math.cos(math.pi * progress)) / 2
 
     optimizer = two_group_optimizer()
-    scheduler = WarmupCosLR(optimizer, warmup_steps=warmup_steps, total_steps=total_steps,
-                            learning_rate=learning_rate, min_lr=min_lr, warmup_factor=warmup_factor)
+    scheduler = WarmupCosLR(
+        optimizer,
+        warmup_steps=warmup_steps,
+        total_steps=total_steps,
+        learning_rate=learning_rate,
+        min_lr=min_lr,
+        warmup_factor=warmup_factor,
+    )
     seen = lr_sequence(scheduler, total_steps + 50)
     for group in range(2):
         assert_sequence([lrs[group] for lrs in seen[:total_steps]], seed_000)
@@ -44,8 +50,15 @@ def test_seed_001_epoch_based_table_and_cosine() -> None:
         )
 
     optimizer = two_group_optimizer()
-    scheduler = WarmupCosLR(optimizer, min_lr=min_lr, lr=lr, warmup_epochs=warmup_epochs, epochs=epochs,
-                            warmup_inclusive=True, warmup_factor=1 / warmup_epochs)
+    scheduler = WarmupCosLR(
+        optimizer,
+        min_lr=min_lr,
+        lr=lr,
+        warmup_epochs=warmup_epochs,
+        epochs=epochs,
+        warmup_inclusive=True,
+        warmup_factor=1 / warmup_epochs,
+    )
     seen = lr_sequence(scheduler, epochs + 5)
     assert [f"{lrs[0]:.1e}" for lrs in seen[:3]] == ["3.3e-04", "6.7e-04", "1.0e-03"]
     for group in range(2):
@@ -66,15 +79,17 @@ def test_seed_002_warm_up_lr_lambda() -> None:
     lambda_lr = torch.optim.lr_scheduler.LambdaLR(reference, lr_lambda=warm_up_lr)
     expected = lr_sequence(lambda_lr, max_epochs)  # type: ignore[arg-type]
 
-    scheduler = WarmupCosLR(two_group_optimizer(), warmup_steps=warm_up_epochs, total_steps=max_epochs,
-                            warmup_factor=0.0)
+    scheduler = WarmupCosLR(
+        two_group_optimizer(), warmup_steps=warm_up_epochs, total_steps=max_epochs, warmup_factor=0.0
+    )
     seen = lr_sequence(scheduler, max_epochs)
     for group in range(2):
-        assert_sequence([lrs[group] for lrs in seen], lambda t: expected[t][group])
+        assert_sequence([lrs[group] for lrs in seen], lambda t, g=group: expected[t][g])
 
 
-def convnext_cosine_scheduler(base_value, final_value, epochs, niter_per_ep, warmup_epochs=0,
-                              start_warmup_value=0, warmup_steps=-1):
+def convnext_cosine_scheduler(
+    base_value, final_value, epochs, niter_per_ep, warmup_epochs=0, start_warmup_value=0, warmup_steps=-1
+):
     """ConvNeXt's ``utils.cosine_scheduler`` as quoted in seed 002: one LR per iteration."""
     warmup_schedule = np.array([])
     warmup_iters = warmup_epochs * niter_per_ep
@@ -84,7 +99,8 @@ def convnext_cosine_scheduler(base_value, final_value, epochs, niter_per_ep, war
         warmup_schedule = np.linspace(start_warmup_value, base_value, warmup_iters)
     iters = np.arange(epochs * niter_per_ep - warmup_iters)
     schedule = np.array(
-        [final_value + 0.5 * (base_value - final_value) * (1 + math.cos(math.pi * i / (len(iters)))) for i in iters])
+        [final_value + 0.5 * (base_value - final_value) * (1 + math.cos(math.pi * i / (len(iters)))) for i in iters]
+    )
     schedule = np.concatenate((warmup_schedule, schedule))
     assert len(schedule) == epochs * niter_per_ep
     return schedule
@@ -95,9 +111,16 @@ def test_seed_002_convnext_per_iteration_cosine_scheduler() -> None:
     base, final, epochs, niter_per_ep, warmup_epochs, start = 4e-3, 1e-6, 12, 17, 2, 1e-5
     array = convnext_cosine_scheduler(base, final, epochs, niter_per_ep, warmup_epochs, start)
 
-    scheduler = WarmupCosLR(two_group_optimizer(), lr=base, min_lr=final, warmup_epochs=warmup_epochs,
-                            epochs=epochs, steps_per_epoch=niter_per_ep, warmup_start_lr=start,
-                            warmup_inclusive=True)
+    scheduler = WarmupCosLR(
+        two_group_optimizer(),
+        lr=base,
+        min_lr=final,
+        warmup_epochs=warmup_epochs,
+        epochs=epochs,
+        steps_per_epoch=niter_per_ep,
+        warmup_start_lr=start,
+        warmup_inclusive=True,
+    )
     seen = lr_sequence(scheduler, len(array))
     for group in range(2):
         assert_sequence([lrs[group] for lrs in seen], lambda t: float(array[t]))
@@ -116,8 +139,17 @@ class Seed003Restarts:
         base_lr = self.min_lr
         if self.step_in_cycle < self.warmup_steps:
             return (self.max_lr - base_lr) * self.step_in_cycle / self.warmup_steps + base_lr
-        return base_lr + (self.max_lr - base_lr) * (1 + math.cos(
-            math.pi * (self.step_in_cycle - self.warmup_steps) / (self.cur_cycle_steps - self.warmup_steps))) / 2
+        return (
+            base_lr
+            + (self.max_lr - base_lr)
+            * (
+                1
+                + math.cos(
+                    math.pi * (self.step_in_cycle - self.warmup_steps) / (self.cur_cycle_steps - self.warmup_steps)
+                )
+            )
+            / 2
+        )
 
     def step(self) -> None:
         self.step_in_cycle += 1
@@ -138,9 +170,16 @@ def test_seed_003_restarts_with_cycle_mult_and_gamma() -> None:
         reference.step()
     assert reference.cycle >= 4, "the reference should cover several restarts"
 
-    scheduler = WarmupCosLR(two_group_optimizer(), lr=max_lr, min_lr=min_lr, warmup_steps=warmup_steps,
-                            warmup_start_lr=min_lr, cycle_steps=first_cycle_steps, cycle_mult=cycle_mult,
-                            cycle_decay=gamma)
+    scheduler = WarmupCosLR(
+        two_group_optimizer(),
+        lr=max_lr,
+        min_lr=min_lr,
+        warmup_steps=warmup_steps,
+        warmup_start_lr=min_lr,
+        cycle_steps=first_cycle_steps,
+        cycle_mult=cycle_mult,
+        cycle_decay=gamma,
+    )
     seen = lr_sequence(scheduler, 600)
     for group in range(2):
         assert_sequence([lrs[group] for lrs in seen], lambda t: expected[t])

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.helpers import assert_sequence, group_lrs, lr_sequence, two_group_optimizer
 from lightning_warmup import WarmupCosLR
+from tests.helpers import assert_sequence, group_lrs, lr_sequence, two_group_optimizer
 
 SETTINGS = dict(warmup_epochs=2, epochs=12, steps_per_epoch=10, min_lr_ratio=0.05, warmup_inclusive=True)
 TOTAL = 120
@@ -40,8 +40,7 @@ def test_state_continues_exactly_in_a_scheduler_built_with_other_arguments(saved
     assert group_lrs(other.optimizer) == pytest.approx(uninterrupted[saved_at], rel=1e-12)
     resumed = lr_sequence(other, TOTAL + 20 - saved_at)
     for group in range(2):
-        assert_sequence([lrs[group] for lrs in resumed],
-                        lambda t: uninterrupted[t][group], start=saved_at)
+        assert_sequence([lrs[group] for lrs in resumed], lambda t, g=group: uninterrupted[t][g], start=saved_at)
 
 
 def test_state_dict_is_plain_pickles_and_deep_copies() -> None:
@@ -59,13 +58,16 @@ def test_the_scheduler_itself_pickles_and_deep_copies_and_continues() -> None:
     for clone in (pickle.loads(pickle.dumps(scheduler)), copy.deepcopy(scheduler)):
         expected, seen = lr_sequence(copy.deepcopy(scheduler), 30), lr_sequence(clone, 30)
         for group in range(2):
-            assert_sequence([lrs[group] for lrs in seen], lambda t: expected[t - 15][group], start=15)
+            assert_sequence([lrs[group] for lrs in seen], lambda t, e=expected, g=group: e[t - 15][g], start=15)
 
 
 def test_load_state_dict_rejects_a_corrupted_plan() -> None:
     scheduler = WarmupCosLR(two_group_optimizer(), **SETTINGS)
     state = scheduler.state_dict()
     state["plan"]["settings"]["warmup_epochs"] = 20
-    with pytest.raises(ValueError, match="cannot resume WarmupCosLR from this checkpoint: its plan is damaged "
-                                         r"\(warmup_steps must be smaller than total_steps.*load the weights only"):
+    with pytest.raises(
+        ValueError,
+        match="cannot resume WarmupCosLR from this checkpoint: its plan is damaged "
+        r"\(warmup_steps must be smaller than total_steps.*load the weights only",
+    ):
         WarmupCosLR(two_group_optimizer(), **SETTINGS).load_state_dict(state)
