@@ -10,6 +10,8 @@ import pytest
 
 from tests.helpers import warned
 
+pytestmark = pytest.mark.slow  # processes started, or real training: see pyproject's markers
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

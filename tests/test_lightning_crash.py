@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.lit import formula
+
+pytestmark = pytest.mark.slow  # processes started, or real training: see pyproject's markers
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ["-m", "tests.killable_fit"]  # run from ROOT

@@ -12,6 +12,8 @@ import pytest
 
 from tests.lit import formula
 
+pytestmark = pytest.mark.slow  # processes started, or real training: see pyproject's markers
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ["-m", "tests.ddp_fit"]  # run from ROOT
 
@@ -108,7 +110,6 @@ def run_layout(out: Path, layout: str) -> list[dict]:
     return [json.loads((out / f"rank{r}.json").read_text()) for r in (0, 1)]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["nodes", "fsdp2"])
 def test_two_nodes_and_fsdp2_give_every_rank_the_same_lr_from_the_per_rank_length(tmp_path: Path, layout: str) -> None:
     """num_nodes=2 (one process per node on 127.0.0.1), and FSDP2 via ModelParallelStrategy, on CPU."""
