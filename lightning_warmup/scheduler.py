@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from operator import is_not, itemgetter
 from typing import Any
 
 from torch import Tensor
@@ -14,7 +15,7 @@ from typing_extensions import override
 from lightning_warmup.config import PerGroup, ScheduleConfig, epochs_to_ticks, per_group
 from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.plan import STATE_VERSION, Plan
-from lightning_warmup.schedule import Levels, Timeline, lrs_at
+from lightning_warmup.schedule import Levels, Timeline, lr_function, lrs_at
 
 __all__ = ["WarmupCosLR"]
 
@@ -189,6 +190,7 @@ class WarmupCosLR(LRScheduler):
         ]
         self.settings = settings
         self.plan = None
+        self._floats = False  # every group's LR a float: step() takes its lean path (set after a full step)
         if settings.has_total() and len(group_lrs) == len(optimizer.param_groups):
             self._follow(Plan.from_settings(settings, group_lrs))
         super().__init__(optimizer, last_epoch)
@@ -198,6 +200,18 @@ class WarmupCosLR(LRScheduler):
         self.plan = plan
         self._timeline = Timeline(plan.shape)
         self._levels: list[Levels] = list(plan.levels)
+        self._lrs = lr_function(self._timeline, self._levels)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickling and ``copy.deepcopy``: everything but the per-plan LR function, rebuilt on load."""
+        state = self.__dict__.copy()
+        state.pop("_lrs", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.plan is not None:
+            self._lrs = lr_function(self._timeline, self._levels)
 
     # ----------------------------------------------------------------- the LR
     @override
@@ -231,21 +245,26 @@ class WarmupCosLR(LRScheduler):
             return
         self._step_count += 1
         groups = self.optimizer.param_groups
-        levels = self._levels
-        if len(groups) != len(levels) or any(g["lr"] != last for g, last in zip(groups, self._last_lr)):
+        # The groups hold the very objects written last tick unless a group was added or someone else wrote
+        # an LR (API.md 5.3): an identity check in C, then (tensor LRs, equal values) a value check.
+        last = self._last_lr
+        if (len(groups) != len(last) or any(map(is_not, map(_LR, groups), last))) and [g["lr"] for g in groups] != last:
             self._join_or_rescale(groups)
-            levels = self._levels
         t = self.last_epoch + 1
         self.last_epoch = t
-        lrs = lrs_at(self._timeline, levels, t)
-        for group, lr in zip(groups, lrs):
-            if type(group["lr"]) is float:
+        lrs = self._lrs(t)
+        if self._floats:
+            for group, lr in zip(groups, lrs):
                 group["lr"] = lr
-            elif isinstance(group["lr"], Tensor):
+            self._last_lr = lrs  # type: ignore[assignment]  # floats, the very objects the groups hold
+            return
+        for group, lr in zip(groups, lrs):
+            if isinstance(group["lr"], Tensor):
                 group["lr"].fill_(lr)  # in place: compiled / capturable optimizers hold this tensor
             else:
                 group["lr"] = lr
         self._last_lr = [g["lr"].clone() if isinstance(g["lr"], Tensor) else g["lr"] for g in groups]
+        self._floats = all(type(g["lr"]) is float for g in groups)
 
     def _join_or_rescale(self, groups: list[dict[str, Any]]) -> None:
         """API.md 5.3: added groups join the curve, groups whose LR was written are re-scaled through it."""
@@ -267,9 +286,9 @@ class WarmupCosLR(LRScheduler):
                 levels[i] = levels[i].scaled(written / scheduled[i])
             elif written != _plain(self._last_lr[i]):
                 levels[i] = Levels(written, 0.0, levels[i].warmup_factor, None)
-        self._levels = levels
         assert self.plan is not None
-        self.plan = Plan(self.plan.settings, self.plan.shape, tuple(levels))
+        self._follow(Plan(self.plan.settings, self.plan.shape, tuple(levels)))
+        self._floats = all(type(group["lr"]) is float for group in groups)
 
     def follow(self, plan: Plan, tick: int | None = None) -> None:
         """Follow ``plan`` from ``tick`` (default: the current tick) on, and set the param groups' LR to it.
@@ -296,6 +315,7 @@ class WarmupCosLR(LRScheduler):
         self._last_lr = [
             g["lr"].clone() if isinstance(g["lr"], Tensor) else g["lr"] for g in self.optimizer.param_groups
         ]
+        self._floats = all(type(g["lr"]) is float for g in self.optimizer.param_groups)
 
     # ------------------------------------------------------------------ state
     @override
@@ -336,6 +356,8 @@ _UNSIZED = (
     "measures at train start. Add WarmupCosLRCallback() to the Trainer's callbacks (a configure_callbacks "
     "of your own may leave it out), or give total_steps / epochs."
 )
+
+_LR = itemgetter("lr")
 
 _HOW_TO_RESUME = (
     "To resume anyway, load the weights only (e.g. model.load_state_dict(torch.load(path)"

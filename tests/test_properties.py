@@ -144,3 +144,34 @@ def test_epochs_resolve_to_the_nearest_tick(warmup_epochs: float, epochs: float,
     else:
         with pytest.raises(ValueError, match="warmup_steps must be smaller than total_steps"):
             ScheduleConfig(warmup_epochs=warmup_epochs, epochs=epochs, steps_per_epoch=steps_per_epoch)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    total=st.integers(min_value=2, max_value=3000),
+    warmup_share=fractions,
+    hold_share=fractions,
+    inclusive=st.booleans(),
+    peaks=st.lists(lrs, min_size=1, max_size=3),
+    floor_share=fractions,
+    start_share=fractions,
+)
+def test_the_stepping_fast_path_equals_the_formula_bit_for_bit(
+    total: int,
+    warmup_share: float,
+    hold_share: float,
+    inclusive: bool,
+    peaks: list[float],
+    floor_share: float,
+    start_share: float,
+) -> None:
+    """``lr_function`` (what ``step()`` calls) returns exactly ``lrs_at``'s values, at every tick and past the end."""
+    from lightning_warmup.schedule import Levels, Shape, lr_function
+
+    warmup = int(warmup_share * (total - 1))
+    hold = int(hold_share * (total - 1 - warmup))
+    timeline = Timeline(Shape(warmup, hold, total, warmup_inclusive=inclusive))
+    levels = [Levels(p, p * floor_share, warmup_factor=start_share) for p in peaks]
+    fast = lr_function(timeline, levels)
+    for t in range(total + 3):
+        assert fast(t) == lrs_at(timeline, levels, t), f"tick {t}"
