@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from lightning_warmup import WarmupCosLRMixin
+from lightning_warmup import WarmupCosLRMixin, schedule_arguments
 
 
 class DigitsDataModule(L.LightningDataModule):
@@ -72,10 +72,8 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         body_lr_ratio: when set, the hidden layers get ``lr * body_lr_ratio`` as their
             peak, in a second param group (``"body"``; the output layer is ``"head"``).
         optimizer, weight_decay: the optimizer (a torch.optim name) and its weight decay.
-        warmup_steps, warmup_epochs, warmup_ratio, hold_steps, hold_epochs, hold_ratio, total_steps, epochs,
-        min_lr, min_lr_ratio,
-        warmup_factor, warmup_start_lr, warmup_inclusive, cycle_steps, cycle_epochs, cycle_mult,
-        cycle_decay, cycle_warmup: the schedule, as in ``WarmupCosLR``.
+        **schedule: the schedule's settings (``warmup_epochs``, ``hold_ratio``, ``min_lr``, ...), as in
+            ``WarmupCosLR``; their names, defaults and types come from the schema.
 
     Examples:
         >>> model = DigitsClassifier(lr=3e-3, warmup_epochs=1)
@@ -92,26 +90,10 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         body_lr_ratio: float | None = None,
         optimizer: str = "adamw",
         weight_decay: float = 1e-4,
-        warmup_steps: int | None = None,
-        warmup_epochs: float | None = None,
-        warmup_ratio: float | None = None,
-        hold_steps: int | None = None,
-        hold_epochs: float | None = None,
-        hold_ratio: float | None = None,
-        total_steps: int | None = None,
-        epochs: float | None = None,
-        min_lr: float | None = None,
-        min_lr_ratio: float | None = None,
-        warmup_factor: float | None = None,
-        warmup_start_lr: float | None = None,
-        warmup_inclusive: bool = False,
-        cycle_steps: int | None = None,
-        cycle_epochs: float | None = None,
-        cycle_mult: float = 1.0,
-        cycle_decay: float = 1.0,
-        cycle_warmup: bool = True,
+        **schedule: Any,
     ) -> None:
         super().__init__()
+        schedule_arguments(**schedule)  # every schedule setting, from the schema: LightningCLI lists them all
         self.save_hyperparameters()
         self.body = nn.Sequential(
             nn.Linear(64, hidden),

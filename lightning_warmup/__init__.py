@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from lightning_warmup.hparams import schedule_arguments
 from lightning_warmup.scheduler import WarmupCosLR
 
 if TYPE_CHECKING:
     from lightning_warmup.callback import WarmupCosLRCallback
     from lightning_warmup.mixin import WarmupCosLRMixin
 
-__all__ = ["WarmupCosLR", "WarmupCosLRCallback", "WarmupCosLRMixin"]
+__all__ = ["WarmupCosLR", "WarmupCosLRCallback", "WarmupCosLRMixin", "schedule_arguments"]
 __version__ = "0.1.0"
 
 _LAZY = {"WarmupCosLRCallback": "lightning_warmup.callback", "WarmupCosLRMixin": "lightning_warmup.mixin"}

@@ -9,6 +9,7 @@ callback completes the settings from the trainer at train start.
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "check_known",
     "interval_of",
     "peak_lr",
+    "schedule_arguments",
     "schedule_from_hparams",
 ]
 
@@ -170,3 +172,65 @@ def schedule_from_hparams(hparams: Mapping[str, Any]) -> tuple[ScheduleConfig, s
                     "or interval='step'."
                 )
     return ScheduleConfig(**settings), interval
+
+
+_ANNOTATIONS: dict[str, Any] = {
+    "ticks": int | None,
+    "epochs": float | None,
+    "ratio": float | None,
+    "fraction": float | None,
+    "lr": float | list[float] | None,
+}
+
+
+def _schedule_signature() -> inspect.Signature:
+    """The mixin's schedule keys (the schema's, less ``lr`` and ``steps_per_epoch``) with defaults and types."""
+    parameters = []
+    for setting in SCHEMA:
+        if setting.name not in SCHEDULE_KEYS:
+            continue
+        if setting.unit == "bool":
+            annotation: Any = bool
+        elif setting.default is not None:
+            annotation = float
+        else:
+            annotation = _ANNOTATIONS[setting.unit]
+        parameters.append(
+            inspect.Parameter(
+                setting.name, inspect.Parameter.KEYWORD_ONLY, default=setting.default, annotation=annotation
+            )
+        )
+    return inspect.Signature(parameters, return_annotation=dict[str, Any])
+
+
+def schedule_arguments(**settings: Any) -> dict[str, Any]:
+    """The schedule settings a module takes as ``**schedule``, checked by name; returns them.
+
+    Its signature is the schema's (every setting with its default and type), so a module
+    whose ``__init__`` takes ``**schedule`` and passes it here exposes every schedule
+    setting to LightningCLI / jsonargparse, and to ``--help``, without listing them:
+
+        def __init__(self, hidden: int = 128, lr: float = 3e-3, **schedule: Any) -> None:
+            super().__init__()
+            schedule_arguments(**schedule)
+            self.save_hyperparameters()
+
+    Raises:
+        SettingTypeError: a name that is not a schedule setting.
+
+    Examples:
+        >>> schedule_arguments(warmup_epochs=1, hold_ratio=0.2)
+        {'warmup_epochs': 1, 'hold_ratio': 0.2}
+        >>> "hold_steps" in inspect.signature(schedule_arguments).parameters
+        True
+    """
+    unknown = sorted(set(settings) - set(schedule_arguments.__signature__.parameters))  # type: ignore[attr-defined]
+    if unknown:
+        raise SettingTypeError(
+            f"{unknown[0]!r} is not a schedule setting, got {unknown[0]}={settings[unknown[0]]!r}. "
+            f"The settings are: {', '.join(SCHEDULE_KEYS)}."
+        )
+    return dict(settings)
+
+
+schedule_arguments.__signature__ = _schedule_signature()  # type: ignore[attr-defined]

@@ -36,6 +36,24 @@ def test_the_signature_agrees_with_the_schema() -> None:
         assert parameters[setting.name].default == setting.default, setting.name
 
 
+def test_a_module_taking_schedule_kwargs_shows_every_setting_to_lightning_cli(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The digits example lists no schedule setting; LightningCLI still knows each one, typed, from the schema."""
+    from lightning_warmup.hparams import SCHEDULE_KEYS
+    from lightning_warmup.lightning_cli import make_cli
+
+    monkeypatch.chdir(Path(__file__).parents[1])
+    cli = make_cli(
+        ["--config", "configs/digits_step.yaml", "--model.init_args.hold_ratio=0.2", "--trainer.logger=false"],
+        run=False,
+    )
+    assert set(SCHEDULE_KEYS) <= set(cli.model.hparams)
+    assert cli.model.hparams["hold_ratio"] == 0.2 and cli.model.hparams["cycle_mult"] == 1.0
+    with pytest.raises(Exception, match="hold_ratio"):
+        make_cli(["--config", "configs/digits_step.yaml", "--model.init_args.hold_ratio=soon"], run=False)
+
+
 def test_readme_argument_table_is_the_schema() -> None:
     from lightning_warmup.schema import markdown_table
 
