@@ -1,25 +1,29 @@
 """Warmup + cosine learning-rate schedules for PyTorch and PyTorch Lightning.
 
-``WarmupCosLR`` needs only PyTorch. ``WarmupCosLRMixin`` and ``WarmupCosLRCallback``
-import Lightning the first time they are used, so plain PyTorch users never pay
-for it.
+Each name is imported the first time it is used: ``WarmupCosLR`` needs only
+PyTorch, ``WarmupCosLRMixin`` and ``WarmupCosLRCallback`` import Lightning, and
+``lightning-warmup plot`` of a config imports neither.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lightning_warmup.hparams import schedule_arguments
-from lightning_warmup.scheduler import WarmupCosLR
-
 if TYPE_CHECKING:
     from lightning_warmup.callback import WarmupCosLRCallback
+    from lightning_warmup.hparams import schedule_arguments
     from lightning_warmup.mixin import WarmupCosLRMixin
+    from lightning_warmup.scheduler import WarmupCosLR
 
 __all__ = ["WarmupCosLR", "WarmupCosLRCallback", "WarmupCosLRMixin", "schedule_arguments"]
 __version__ = "0.1.0"
 
-_LAZY = {"WarmupCosLRCallback": "lightning_warmup.callback", "WarmupCosLRMixin": "lightning_warmup.mixin"}
+_LAZY = {
+    "WarmupCosLR": "lightning_warmup.scheduler",
+    "WarmupCosLRCallback": "lightning_warmup.callback",
+    "WarmupCosLRMixin": "lightning_warmup.mixin",
+    "schedule_arguments": "lightning_warmup.hparams",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,9 @@ datamodule (its train dataloader's length on one device, after
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
+import importlib.util
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -151,23 +153,8 @@ def _parse_compare(spec: str) -> tuple[str, dict[str, Any]]:
     return class_path, args
 
 
-def _run(cli: Any, steps_per_epoch: int | None, interval: str) -> Run:
-    """The run the config's trainer will make, on one device, as the callback would measure it."""
-    trainer = cli.trainer
-    max_epochs = trainer.max_epochs if trainer.max_epochs not in (None, -1) else None
-    max_steps = trainer.max_steps if trainer.max_steps != -1 else None
-    if steps_per_epoch is None:
-        source = cli.datamodule if cli.datamodule is not None else cli.model
-        if cli.datamodule is not None:
-            cli.datamodule.prepare_data()
-            cli.datamodule.setup("fit")
-        try:
-            batches = len(source.train_dataloader())
-        except TypeError:
-            raise UsageError("the train dataloader has no length: pass --steps-per-epoch N") from None
-        limit = trainer.limit_train_batches
-        batches = min(batches, int(limit)) if isinstance(limit, int) else int(batches * limit)
-        steps_per_epoch = math.ceil(batches / int(trainer.accumulate_grad_batches))
+def _run(interval: str, steps_per_epoch: int, max_epochs: int | None, max_steps: int | None) -> Run:
+    """The run a trainer with these limits makes, on one device, as the callback would measure it."""
     if interval == "epoch":
         end = max_epochs
         if max_steps is not None:
@@ -179,6 +166,103 @@ def _run(cli: Any, steps_per_epoch: int | None, interval: str) -> Run:
         ]
         end = min(candidates) if candidates else None
     return Run(interval, steps_per_epoch, max_epochs, max_steps, end, 0)
+
+
+def _measured_steps_per_epoch(cli: Any) -> int:
+    """Optimizer steps per epoch on one device, from the config's datamodule (or model) train dataloader."""
+    trainer = cli.trainer
+    source = cli.datamodule if cli.datamodule is not None else cli.model
+    if cli.datamodule is not None:
+        cli.datamodule.prepare_data()
+        cli.datamodule.setup("fit")
+    try:
+        batches = len(source.train_dataloader())
+    except TypeError:
+        raise UsageError("the train dataloader has no length: pass --steps-per-epoch N") from None
+    limit = trainer.limit_train_batches
+    batches = min(batches, int(limit)) if isinstance(limit, int) else int(batches * limit)
+    return math.ceil(batches / int(trainer.accumulate_grad_batches))
+
+
+_OWN_GROUPS = ("build_param_groups", "build_optimizer", "configure_optimizers")
+
+
+def _class_source(class_path: str) -> tuple[dict[str, Any], list[str]] | None:
+    """The literal defaults of a class's ``__init__`` and the group-building methods it defines, read from its
+    source without importing its module (which would import Lightning); ``None`` where it cannot be found."""
+    module, _, name = class_path.rpartition(".")
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return None
+    tree = ast.parse(Path(spec.origin).read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            methods = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
+            defaults: dict[str, Any] = {}
+            init = methods.get("__init__")
+            if init is not None:
+                positional = init.args.posonlyargs + init.args.args
+                pairs = list(zip(positional[len(positional) - len(init.args.defaults) :], init.args.defaults))
+                pairs += [(a, d) for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None]
+                for arg, default in pairs:
+                    try:
+                        defaults[arg.arg] = ast.literal_eval(default)
+                    except ValueError:
+                        continue
+            return defaults, [m for m in _OWN_GROUPS if m in methods]
+    return None
+
+
+def _settings_series(path: Path, data: dict[str, Any], steps_per_epoch: int) -> list[Series] | None:
+    """A fit config's schedule from its settings alone (``--steps-per-epoch`` given): neither Lightning nor
+    jsonargparse is imported. ``None`` where the model's class cannot be read without importing it."""
+    from lightning_warmup.hparams import check_known, peak_lr, schedule_from_hparams
+
+    model = data.get("model")
+    if not isinstance(model, dict) or not isinstance(model.get("class_path"), str):
+        return None
+    found = _class_source(model["class_path"])
+    if found is None:
+        return None
+    defaults, own_groups = found
+    hparams = {**defaults, **(model.get("init_args") or {})}
+    check_known(hparams, owner=model["class_path"].rpartition(".")[2])
+    config, interval = schedule_from_hparams(hparams)
+    trainer = data.get("trainer") or {}
+    max_epochs = trainer.get("max_epochs")
+    max_steps = trainer.get("max_steps")
+    max_steps = None if max_steps in (None, -1) else int(max_steps)
+    if max_epochs in (None, -1):
+        max_epochs = 1000 if max_steps is None else None  # Lightning's Trainer default
+    run = _run(interval, steps_per_epoch, None if max_epochs is None else int(max_epochs), max_steps)
+    check_before_training(config, run.max_epochs if run.max_steps is None else None)
+    if own_groups:
+        print(
+            f"{path.name}: drawn from the settings (lr={peak_lr(hparams):g}) without building the model; "
+            f"its class defines {', '.join(own_groups)}, so its own param groups are drawn when the model is "
+            "built: leave out --steps-per-epoch for that"
+        )
+    return _plan_series(path, config, [peak_lr(hparams)], ["lr"], run, interval)
+
+
+def _plan_series(
+    path: Path, config: ScheduleConfig, lrs: list[float], names: list[str], run: Run, interval: str
+) -> list[Series]:
+    plan = resolve(config, lrs, run).plan
+    timeline = Timeline(plan.shape)
+    total = plan.shape.total_steps
+    ticks = max(n for n in (total, run.end_tick, 1) if n is not None)
+    if total is not None:
+        ticks += max(1, total // 20)  # a little past the end, to show the floor is held
+    unit = "optimizer step" if interval == "step" else "epoch"
+    suffix = len(plan.levels) > 1
+    return [
+        _curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, timeline, levels, ticks)
+        for name, levels in zip(names, plan.levels)
+    ]
 
 
 def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
@@ -193,6 +277,10 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
         ]
     if "model" not in data:
         raise UsageError(f"config {str(path)!r} has neither 'model:' (a fit config) nor 'plot:' (a plot config)")
+    if steps_per_epoch is not None:
+        series = _settings_series(path, data, steps_per_epoch)
+        if series is not None:
+            return series
     from lightning_warmup.hparams import schedule_from_hparams
     from lightning_warmup.lightning_cli import make_cli
     from lightning_warmup.mixin import WarmupCosLRMixin
@@ -202,23 +290,18 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
     if not isinstance(model, WarmupCosLRMixin):
         raise UsageError(f"{type(model).__name__} in {str(path)!r} is not a WarmupCosLRMixin: nothing to plot")
     config, interval = schedule_from_hparams(model.schedule_hparams())
-    run = _run(cli, steps_per_epoch, interval)
+    trainer = cli.trainer
+    run = _run(
+        interval,
+        steps_per_epoch if steps_per_epoch is not None else _measured_steps_per_epoch(cli),
+        trainer.max_epochs if trainer.max_epochs not in (None, -1) else None,
+        trainer.max_steps if trainer.max_steps != -1 else None,
+    )
     check_before_training(config, run.max_epochs if run.max_steps is None else None)
     optimizer = model.build_optimizer(model.build_param_groups())
     lrs = [float(group["lr"]) for group in optimizer.param_groups]
-    plan = resolve(config, lrs, run).plan
-    timeline = Timeline(plan.shape)
-    total = plan.shape.total_steps
-    ticks = max(n for n in (total, run.end_tick, 1) if n is not None)
-    if total is not None:
-        ticks += max(1, total // 20)  # a little past the end, to show the floor is held
-    unit = "optimizer step" if interval == "step" else "epoch"
     names = [group.get("name", f"pg{i + 1}") for i, group in enumerate(optimizer.param_groups)]
-    suffix = len(plan.levels) > 1
-    return [
-        _curve_series(f"{path.stem}{f' [{name}]' if suffix else ''}", unit, timeline, levels, ticks)
-        for name, levels in zip(names, plan.levels)
-    ]
+    return _plan_series(path, config, lrs, names, run, interval)
 
 
 def _table(series: Series) -> str:

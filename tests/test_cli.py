@@ -88,7 +88,7 @@ def test_plot_draws_the_config_schedule_exactly(tmp_path: Path, capsys: pytest.C
     assert re.search(r"peak\s+23\s+3\.0000e-03", out) and re.search(r"end \(floor\)\s+690\s+3\.0000e-05", out), out
 
 
-def test_plot_steps_per_epoch_flag_and_compare(tmp_path: Path) -> None:
+def test_plot_steps_per_epoch_flag_and_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table = tmp_path / "lr.csv"
     code = main(
         [
@@ -105,13 +105,31 @@ def test_plot_steps_per_epoch_flag_and_compare(tmp_path: Path) -> None:
         ]
     )
     assert code == 0
+    assert "its class defines build_param_groups, so its own param groups are drawn when the model is built" in (
+        capsys.readouterr().out
+    )
     columns = read_csv(table)
     # 10 steps per epoch, 30 epochs: total 300, warmup 10% = 30.
-    assert [round(v, 12) for v in columns["digits_warmup_ratio [decay]"][:31:10]] == [
+    assert [round(v, 12) for v in columns["digits_warmup_ratio"][:31:10]] == [
         round(formula(t, 3e-3, 1e-5, 3e-4, 30, 300), 12) for t in (0, 10, 20, 30)
     ]
     step_lr = columns["StepLR"]
     assert step_lr[0] == pytest.approx(3e-3) and step_lr[100] == pytest.approx(1.5e-3)
+
+
+def test_plot_with_steps_per_epoch_imports_neither_lightning_nor_jsonargparse(tmp_path: Path) -> None:
+    """The preview of a fit config from its settings: a fresh process, what it imported."""
+    code = (
+        "import sys; from lightning_warmup.cli import main; "
+        f"code = main(['plot', 'configs/digits_step.yaml', '--steps-per-epoch', '23', '--out', r'{tmp_path / 'p.png'}',"
+        f" '--csv', r'{tmp_path / 'p.csv'}']); "
+        "print(code, sorted(m for m in ('lightning', 'jsonargparse', 'torch') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout[-2000:] + done.stderr[-2000:]
+    columns = read_csv(tmp_path / "p.csv")
+    for t, lr in enumerate(columns["digits_step"][:700]):  # the same curve the built model gives (see above)
+        assert math.isclose(lr, formula(t, 3e-3, 3e-5, 3e-4, 23, 690), rel_tol=1e-12), f"step {t}"
 
 
 def test_plot_seed_004_standard_schedulers_side_by_side(tmp_path: Path) -> None:
