@@ -39,6 +39,8 @@ def lr_curve(timeline: Timeline, levels: Levels, ticks: Iterable[int] | NDArray[
     if t.size == 0:
         return np.zeros(t.shape)
     shape = timeline.shape
+    if shape.cycle_steps is None and shape.anneal_tick is None and shape.total_steps is not None:
+        return _one_cycle(timeline, levels, t)
     cycles = timeline.cycles_through(int(t.max()))
     starts = np.array([c.start for c in cycles])
     at = np.searchsorted(starts, t, side="right") - 1
@@ -74,3 +76,22 @@ def lr_curve(timeline: Timeline, levels: Levels, ticks: Iterable[int] | NDArray[
     if shape.total_steps is not None:
         lr = np.where(t >= shape.total_steps, levels.floor, lr)
     return np.asarray(lr, dtype=np.float64)
+
+
+def _one_cycle(timeline: Timeline, levels: Levels, t: NDArray[np.int64]) -> NDArray[np.float64]:
+    """:func:`lr_curve` for one cycle without a stretch: a few passes over the ticks instead of a cycle table."""
+    shape = timeline.shape
+    total = shape.total_steps
+    assert total is not None
+    warmup, hold_end = shape.warmup_steps, shape.warmup_steps + shape.hold_steps
+    anneal = timeline.cycle_at(0).anneal
+    peak, floor = levels.peak, levels.floor
+    start = levels.start(peak)
+    ticks = t.astype(np.float64)
+    lrs = floor + (peak - floor) * ((1 + np.cos(np.pi * ((ticks - hold_end) / anneal))) / 2)
+    lrs[t < hold_end] = peak
+    rising = t < warmup
+    ramp = warmup - 1 if shape.warmup_inclusive else warmup
+    lrs[rising] = start + (peak - start) * (ticks[rising] / ramp if ramp > 0 else 1.0)
+    lrs[t >= total] = floor
+    return lrs
