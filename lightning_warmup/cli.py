@@ -21,6 +21,13 @@ USAGE = """usage: lightning-warmup {fit,validate,test,predict} --config CONFIG.y
        lightning-warmup plot --logdir DIR [--out PNG]   (each run's logged LR over its plan)"""
 
 
+#: The packages each extra brings, by the name they are imported as.
+EXTRAS = {
+    "plot": ("matplotlib", "numpy", "yaml", "tensorboard"),
+    "cli": ("jsonargparse", "yaml", "tensorboard", "docstring_parser", "typeshed_client"),
+}
+
+
 def _one_line(error: BaseException) -> str:
     """The error's own text, its lines joined into one."""
     return " ".join(line.strip() for line in str(error).strip().splitlines() if line.strip())
@@ -45,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
         return 0 if args else 2
+    extra = "plot" if args[0] == "plot" else "cli"
     try:
         if args[0] == "plot":
             from lightning_warmup.plot import plot_main
@@ -54,6 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from lightning_warmup.lightning_cli import make_cli
 
             make_cli(None if argv is None else args)
+    except ModuleNotFoundError as error:
+        missing = (error.name or "").partition(".")[0]
+        if missing not in EXTRAS[extra]:
+            raise
+        print(
+            f"lightning-warmup: error: {args[0]} needs {missing}, which is not installed: "
+            f"pip install 'lightning-warmup[{extra}]'",
+            file=sys.stderr,
+        )
+        return 2
     except (UsageError, SettingError, SettingTypeError, *_argument_errors()) as error:  # type: ignore[misc]
         print(f"lightning-warmup: error: {_one_line(error)}", file=sys.stderr)
         return 2

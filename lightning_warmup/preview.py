@@ -88,10 +88,20 @@ def _one_cycle(timeline: Timeline, levels: Levels, t: NDArray[np.int64]) -> NDAr
     peak, floor = levels.peak, levels.floor
     start = levels.start(peak)
     ticks = t.astype(np.float64)
-    lrs = floor + (peak - floor) * ((1 + np.cos(np.pi * ((ticks - hold_end) / anneal))) / 2)
-    lrs[t < hold_end] = peak
-    rising = t < warmup
-    ramp = warmup - 1 if shape.warmup_inclusive else warmup
-    lrs[rising] = start + (peak - start) * (ticks[rising] / ramp if ramp > 0 else 1.0)
+    # floor + (peak - floor) * ((1 + cos(pi * ((t - hold_end) / anneal))) / 2), in place: no temporaries.
+    lrs = np.subtract(ticks, hold_end)
+    lrs /= anneal
+    lrs *= np.pi
+    np.cos(lrs, out=lrs)
+    lrs += 1
+    lrs /= 2
+    lrs *= peak - floor
+    lrs += floor
+    if hold_end > 0:
+        lrs[t < hold_end] = peak
+    if warmup > 0:
+        rising = t < warmup
+        ramp = warmup - 1 if shape.warmup_inclusive else warmup
+        lrs[rising] = start + (peak - start) * (ticks[rising] / ramp if ramp > 0 else 1.0)
     lrs[t >= total] = floor
     return lrs

@@ -213,3 +213,26 @@ def test_console_script_and_missing_file() -> None:
         done.stderr.strip()
         == "lightning-warmup: error: cannot read config 'configs/missing.yaml': No such file or directory"
     )
+
+
+@pytest.mark.parametrize(
+    ("blocked", "args", "extra"),
+    [
+        ("matplotlib", ["plot", "configs/digits_step.yaml", "--steps-per-epoch", "5"], "plot"),
+        ("jsonargparse", ["fit", "--config", "configs/digits_step.yaml"], "cli"),
+    ],
+)
+def test_a_missing_extra_is_one_line_naming_it(tmp_path: Path, blocked: str, args: list[str], extra: str) -> None:
+    """As after a plain `pip install lightning-warmup`: the package cannot be imported (sys.modules[name] = None)."""
+    if extra == "plot":
+        args = [*args, "--out", str(tmp_path / "x.png")]
+    code = (
+        f"import sys; sys.modules[{blocked!r}] = None; from lightning_warmup.cli import main; "
+        f"print('help', main(['--help'])); print('exit', main({args!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert "help 0" in done.stdout and "exit 2" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if line.startswith("lightning-warmup: error:")]
+    want = f"{args[0]} needs {blocked}, which is not installed: pip install 'lightning-warmup[{extra}]'"
+    assert errors == [f"lightning-warmup: error: {want}"], done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
