@@ -236,3 +236,16 @@ def test_a_missing_extra_is_one_line_naming_it(tmp_path: Path, blocked: str, arg
     want = f"{args[0]} needs {blocked}, which is not installed: pip install 'lightning-warmup[{extra}]'"
     assert errors == [f"lightning-warmup: error: {want}"], done.stderr[-2000:]
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_the_command_output_has_no_promotional_tips_or_third_party_deprecations(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lightning_warmup", "fit", "--config", "configs/digits_step.yaml",
+         "--trainer.fast_dev_run", "true", f"--trainer.default_root_dir={tmp_path}"],
+        capture_output=True, text=True, cwd=ROOT, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    output = done.stdout + done.stderr
+    assert "Tip:" not in output and "LeafSpec" not in output, output[-3000:]
+    assert "WarmupCosLR plan (lr-AdamW, interval='step')" in output, "the plan is still said once"
