@@ -87,9 +87,9 @@ def _one_cycle(timeline: Timeline, levels: Levels, t: NDArray[np.int64]) -> NDAr
     anneal = timeline.cycle_at(0).anneal
     peak, floor = levels.peak, levels.floor
     start = levels.start(peak)
-    ticks = t.astype(np.float64)
-    # floor + (peak - floor) * ((1 + cos(pi * ((t - hold_end) / anneal))) / 2), in place: no temporaries.
-    lrs = np.subtract(ticks, hold_end)
+    # floor + (peak - floor) * ((1 + cos(pi * ((t - hold_end) / anneal))) / 2) in place, in the scheduler's
+    # order of operations (near the floor, 1 + cos cancels: another order would differ in the last digits).
+    lrs = np.subtract(t, hold_end, dtype=np.float64)
     lrs /= anneal
     lrs *= np.pi
     np.cos(lrs, out=lrs)
@@ -102,6 +102,6 @@ def _one_cycle(timeline: Timeline, levels: Levels, t: NDArray[np.int64]) -> NDAr
     if warmup > 0:
         rising = t < warmup
         ramp = warmup - 1 if shape.warmup_inclusive else warmup
-        lrs[rising] = start + (peak - start) * (ticks[rising] / ramp if ramp > 0 else 1.0)
+        lrs[rising] = start + (peak - start) * (t[rising] / ramp if ramp > 0 else 1.0)
     lrs[t >= total] = floor
     return lrs
