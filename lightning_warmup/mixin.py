@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import lightning.pytorch as pl
@@ -21,7 +21,7 @@ from lightning_warmup.hparams import KNOWN_KEYS, check_known, peak_lr, schedule_
 from lightning_warmup.plan import check_before_training
 from lightning_warmup.scheduler import WarmupCosLR
 
-__all__ = ["WarmupCosLRMixin"]
+__all__ = ["WarmupCosLRMixin", "optimizer_factory"]
 
 
 def resolve_optimizer_class(name: str) -> type[Optimizer]:
@@ -63,6 +63,51 @@ def resolve_optimizer_class(name: str) -> type[Optimizer]:
     if not (isinstance(found, type) and issubclass(found, Optimizer)):
         raise SettingTypeError(f"optimizer must name a torch.optim.Optimizer subclass, got optimizer={name!r}.")
     return found
+
+
+_HYDRA_KEYS = ("_target_", "_partial_", "_recursive_", "_convert_", "_args_")
+
+
+def optimizer_factory(spec: Any) -> tuple[Callable[..., Optimizer], dict[str, Any], type | None]:
+    """What the ``optimizer`` hparam names: a callable taking the param groups, the arguments it already fixes,
+    and the optimizer class where it is known.
+
+    ``spec`` may be a ``torch.optim`` name or dotted class path, an optimizer class, a callable that takes
+    the param groups (``functools.partial(torch.optim.SGD, momentum=0.9)``, LightningCLI's
+    ``OptimizerCallable``, what Hydra's ``_partial_: true`` instantiates), LightningCLI's
+    ``{class_path, init_args}`` form, or Hydra's ``{_target_, _partial_: true, ...}`` form.
+
+    Examples:
+        >>> import functools
+        >>> make, fixed, cls = optimizer_factory({"class_path": "torch.optim.SGD", "init_args": {"momentum": 0.9}})
+        >>> cls.__name__, fixed
+        ('SGD', {'momentum': 0.9})
+        >>> optimizer_factory(functools.partial(torch.optim.SGD, momentum=0.5))[1:]
+        ({'momentum': 0.5}, <class 'torch.optim.sgd.SGD'>)
+    """
+    if isinstance(spec, str):
+        cls = resolve_optimizer_class(spec)
+        return cls, {}, cls
+    if isinstance(spec, Mapping):
+        if "class_path" in spec:
+            cls = resolve_optimizer_class(str(spec["class_path"]))
+            return cls, dict(spec.get("init_args") or {}), cls
+        if "_target_" in spec:
+            cls = resolve_optimizer_class(str(spec["_target_"]))
+            return cls, {k: v for k, v in spec.items() if k not in _HYDRA_KEYS}, cls
+        raise SettingTypeError(
+            f"optimizer given as a mapping needs class_path (LightningCLI) or _target_ (Hydra), got optimizer={spec!r}."
+        )
+    if isinstance(spec, type) and issubclass(spec, Optimizer):
+        return spec, {}, spec
+    if callable(spec):
+        func = getattr(spec, "func", None)
+        known = func if isinstance(func, type) and issubclass(func, Optimizer) else None
+        return spec, dict(getattr(spec, "keywords", None) or {}), known
+    raise SettingTypeError(
+        f"optimizer must be a torch.optim name, a class path, an optimizer class or a callable taking the param "
+        f"groups, got optimizer={spec!r} ({type(spec).__name__})."
+    )
 
 
 class WarmupCosLRMixin:
@@ -132,20 +177,24 @@ class WarmupCosLRMixin:
         """The optimizer over ``param_groups``, from the ``optimizer``, ``lr``, ``weight_decay`` and
         ``optimizer_kwargs`` hparams. Override to build it another way."""
         hparams = self.schedule_hparams()
-        cls = resolve_optimizer_class(hparams.get("optimizer", "adamw"))
+        make, fixed, _ = optimizer_factory(hparams.get("optimizer", "adamw"))
         kwargs = dict(hparams.get("optimizer_kwargs") or {})
         if hparams.get("weight_decay") is not None:
             kwargs["weight_decay"] = hparams["weight_decay"]
-        return cls(param_groups, lr=peak_lr(hparams), **kwargs)  # type: ignore[call-arg]
+        if isinstance(make, type):
+            kwargs = {**fixed, **kwargs}  # a class with LightningCLI's init_args or Hydra's keys
+        return make(param_groups, lr=peak_lr(hparams), **kwargs)
 
     def _weight_decay(self, hparams: Mapping[str, Any]) -> float:
         """The weight decay the optimizer will use: the hparam, ``optimizer_kwargs``, or the class default."""
         if hparams.get("weight_decay") is not None:
             return float(hparams["weight_decay"])
-        kwargs = hparams.get("optimizer_kwargs") or {}
+        _, fixed, cls = optimizer_factory(hparams.get("optimizer", "adamw"))
+        kwargs = {**fixed, **(hparams.get("optimizer_kwargs") or {})}
         if "weight_decay" in kwargs:
             return float(kwargs["weight_decay"])
-        cls = resolve_optimizer_class(hparams.get("optimizer", "adamw"))
+        if cls is None:
+            return 0.0
         parameter = inspect.signature(cls).parameters.get("weight_decay")
         default = parameter.default if parameter is not None else 0.0
         return float(default) if isinstance(default, (int, float)) else 0.0
