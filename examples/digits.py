@@ -128,3 +128,33 @@ class DigitsClassifier(WarmupCosLRMixin, L.LightningModule):
         logits = self(x)
         self.log("val_loss", nn.functional.cross_entropy(logits, y))
         self.log("val_acc", (logits.argmax(dim=1) == y).float().mean(), prog_bar=True)
+
+
+class DigitsNet(L.LightningModule):
+    """The same MLP without the mixin: no ``configure_optimizers`` of its own.
+
+    For LightningCLI's own route (``optimizer:`` and ``lr_scheduler:`` in the config,
+    ``configs/digits_cli_scheduler.yaml``).
+
+    Args:
+        hidden: width of the hidden layers.
+        dropout: dropout between layers.
+    """
+
+    def __init__(self, hidden: int = 128, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Linear(64, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, hidden), nn.GELU()
+        )
+        self.head = nn.Linear(hidden, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        x, y = batch
+        return nn.functional.cross_entropy(self(x), y)
+
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        x, y = batch
+        self.log("val_acc", (self(x).argmax(dim=1) == y).float().mean(), prog_bar=True)

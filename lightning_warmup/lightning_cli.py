@@ -1,4 +1,14 @@
-"""``LightningCLI`` with ``WarmupCosLRCallback`` added: what ``lightning-warmup fit`` and ``plot`` build."""
+"""``LightningCLI`` with ``WarmupCosLR``: what ``lightning-warmup fit`` and ``plot`` build, and what a user's own
+``LightningCLI`` can borrow.
+
+- ``WarmupCosLRCallback`` is added when the trainer has none.
+- LightningCLI's own route, ``optimizer:`` + ``lr_scheduler: {class_path: lightning_warmup.WarmupCosLR}``
+  on a module without ``configure_optimizers``, steps the schedule per optimizer step
+  (:func:`configure_optimizers`; LightningCLI's default would step it once per epoch), and the callback
+  sizes it from the run when no total is given.
+- ``optimizer:`` on a ``WarmupCosLRMixin`` module composes: the mixin's schedule on that optimizer.
+  ``lr_scheduler:`` there would replace the mixin's schedule, and stops with one line.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +18,24 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-__all__ = ["make_cli", "without_lightning_noise"]
+__all__ = ["WarmupCosLRCLIMixin", "configure_optimizers", "make_cli", "without_lightning_noise"]
+
+
+def configure_optimizers(lightning_module: Any, optimizer: Any, lr_scheduler: Any = None) -> Any:
+    """LightningCLI's ``configure_optimizers``, with a ``WarmupCosLR`` stepped at every optimizer step.
+
+    Use it in your own ``LightningCLI``::
+
+        class MyCLI(LightningCLI):
+            configure_optimizers = staticmethod(lightning_warmup.lightning_cli.configure_optimizers)
+    """
+    from lightning.pytorch.cli import LightningCLI
+
+    from lightning_warmup.scheduler import WarmupCosLR
+
+    if isinstance(lr_scheduler, WarmupCosLR):
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": lr_scheduler, "interval": "step"}}
+    return LightningCLI.configure_optimizers(lightning_module, optimizer, lr_scheduler)
 
 
 class _DropTips(logging.Filter):
@@ -35,19 +62,46 @@ def without_lightning_noise() -> Iterator[None]:
         logger.removeFilter(tips)
 
 
+class WarmupCosLRCLIMixin:
+    """Mix into a ``LightningCLI`` subclass: ``class MyCLI(WarmupCosLRCLIMixin, LightningCLI)``.
+
+    ``lr_scheduler: lightning_warmup.WarmupCosLR`` then steps per optimizer step and may leave
+    out its total (the run's length is used), ``optimizer:`` composes with a ``WarmupCosLRMixin``
+    module, and ``WarmupCosLRCallback`` is added when the trainer has none.
+    """
+
+    configure_optimizers = staticmethod(configure_optimizers)
+
+    def instantiate_classes(self) -> None:
+        from lightning_warmup.mixin import WarmupCosLRMixin
+        from lightning_warmup.scheduler import sized_by_the_trainer
+
+        with sized_by_the_trainer(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            super().instantiate_classes()  # type: ignore[misc]
+        composes = isinstance(getattr(self, "model", None), WarmupCosLRMixin)
+        for warning in caught:
+            # With a WarmupCosLRMixin module, optimizer: composes (said below), so "will be overridden" is not so.
+            if composes and "configure_optimizers` will be overridden by" in str(warning.message):
+                continue
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+
+    def instantiate_trainer(self, **kwargs: Any) -> Any:
+        from lightning_warmup.callback import WarmupCosLRCallback
+
+        _compose_optimizer(self)
+        trainer = super().instantiate_trainer(**kwargs)  # type: ignore[misc]
+        if not any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):
+            trainer.callbacks.append(WarmupCosLRCallback())
+        return trainer
+
+
 def make_cli(args: Sequence[str] | None = None, run: bool = True) -> Any:
     """Build (and by default run) the ``LightningCLI`` for ``args`` (``None``: the command line)."""
-    import lightning as L
     from lightning.pytorch.cli import LightningCLI
 
-    from lightning_warmup.callback import WarmupCosLRCallback
-
-    class WarmupCLI(LightningCLI):
-        def instantiate_trainer(self, **kwargs: Any) -> L.Trainer:
-            trainer = super().instantiate_trainer(**kwargs)
-            if not any(isinstance(c, WarmupCosLRCallback) for c in trainer.callbacks):  # type: ignore[attr-defined]
-                trainer.callbacks.append(WarmupCosLRCallback())  # type: ignore[attr-defined]
-            return trainer
+    class WarmupCLI(WarmupCosLRCLIMixin, LightningCLI):
+        pass
 
     with without_lightning_noise():
         return _build(WarmupCLI, args, run)
@@ -65,3 +119,35 @@ def _build(cli_class: Any, args: Sequence[str] | None, run: bool) -> Any:
         run=run,
         parser_kwargs={"exit_on_error": False},
     )
+
+
+def _config_value(cli: Any, key: str) -> Any:
+    """``key`` of the parsed config, inside the subcommand's section when there is one."""
+    config = cli.config
+    section = config.get(str(cli.subcommand), config) if cli.subcommand else config
+    return section.get(key)
+
+
+def _compose_optimizer(cli: Any) -> None:
+    """``optimizer:`` given for a ``WarmupCosLRMixin`` module: the mixin's schedule on that optimizer."""
+    from lightning.pytorch.utilities import rank_zero_info
+
+    from lightning_warmup.errors import UsageError
+    from lightning_warmup.mixin import WarmupCosLRMixin
+
+    model = cli.model
+    if not isinstance(model, WarmupCosLRMixin) or "configure_optimizers" not in vars(model):
+        return
+    name = type(model).__name__
+    if _config_value(cli, "lr_scheduler"):
+        raise UsageError(
+            f"lr_scheduler would replace {name}'s own schedule (WarmupCosLRMixin): give the schedule in "
+            "model.init_args (warmup_epochs, min_lr, ...) and leave lr_scheduler out"
+        )
+    chosen = _config_value(cli, "optimizer")
+    init_args = chosen.get("init_args")
+    spec = {"class_path": chosen.class_path, "init_args": init_args.as_dict() if init_args is not None else {}}
+    del model.configure_optimizers  # LightningCLI's replacement: the mixin's own again
+    model.hparams["optimizer"] = spec
+    ignored = " (its lr is the schedule's peak, model lr)" if "lr" in spec["init_args"] else ""
+    rank_zero_info(f"WarmupCosLRMixin: {name}'s schedule runs on the optimizer given, {spec['class_path']}{ignored}.")

@@ -182,6 +182,7 @@ class WarmupCosLRMixin:
         if hparams.get("weight_decay") is not None:
             kwargs["weight_decay"] = hparams["weight_decay"]
         if isinstance(make, type):
+            fixed.pop("lr", None)  # the peak is the schedule's: hparams lr
             kwargs = {**fixed, **kwargs}  # a class with LightningCLI's init_args or Hydra's keys
         return make(param_groups, lr=peak_lr(hparams), **kwargs)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from operator import is_not, itemgetter
 from typing import Any
 
@@ -161,7 +163,8 @@ class WarmupCosLR(LRScheduler):
             cycle_decay=cycle_decay,
             cycle_warmup=cycle_warmup,
         )
-        settings.lengths()  # a plain scheduler needs its total now; the callback sizes those made by the mixin
+        if not _TRAINER_SIZES.get():
+            settings.lengths()  # a plain scheduler needs its total now; the callback sizes those made by the mixin
         _warn_fractional_ticks(settings)
         self._setup(optimizer, settings, last_epoch)
 
@@ -358,6 +361,23 @@ _UNSIZED = (
 )
 
 _LR = itemgetter("lr")
+
+#: Set while LightningCLI builds the optimizer and scheduler: WarmupCosLRCallback sizes them at train start.
+_TRAINER_SIZES: ContextVar[bool] = ContextVar("lightning_warmup_trainer_sizes", default=False)
+
+
+@contextlib.contextmanager
+def sized_by_the_trainer() -> Iterator[None]:
+    """``WarmupCosLR`` built inside may leave out the total: ``WarmupCosLRCallback`` takes it from the run.
+
+    ``lightning-warmup fit`` builds LightningCLI's ``lr_scheduler:`` inside it.
+    """
+    token = _TRAINER_SIZES.set(True)
+    try:
+        yield
+    finally:
+        _TRAINER_SIZES.reset(token)
+
 
 _HOW_TO_RESUME = (
     "To resume anyway, load the weights only (e.g. model.load_state_dict(torch.load(path)"
