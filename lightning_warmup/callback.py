@@ -1,10 +1,11 @@
 """``WarmupCosLRCallback``: sizes every ``WarmupCosLR`` from the trainer, says the plan, logs the LR.
 
-Three concerns, three helpers: :func:`apply_plans` resolves and applies each
-scheduler's plan (pure resolution in :mod:`lightning_warmup.plan`), the LR is
-logged through Lightning's own ``LearningRateMonitor`` (the user's, when the
-trainer has one), and the plan is recorded for loggers by
-:mod:`lightning_warmup.plan_logging`.
+It wires Lightning's hooks to one module per concern: :mod:`lightning_warmup.sizing`
+resolves and applies each scheduler's plan (the pure resolution is
+:mod:`lightning_warmup.plan`), the LR is logged through Lightning's own
+``LearningRateMonitor`` (the user's, when the trainer has one),
+:mod:`lightning_warmup.plan_logging` records the plan for loggers, and
+:mod:`lightning_warmup.progress` shows the LR on the progress bar.
 """
 
 from __future__ import annotations
@@ -13,93 +14,18 @@ from typing import Any, Literal
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import Callback, LearningRateMonitor
-from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
-from lightning.pytorch.utilities.types import LRSchedulerConfig
+from lightning.pytorch.utilities import rank_zero_info
 from torch.optim import Optimizer
 from typing_extensions import override
 
 from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.internals import mark_optimizer_stepped, wrap_progress_bar_metrics
-from lightning_warmup.plan import POLICIES, Plan, Run, check_before_training, describe, resolve, run_differs
+from lightning_warmup.plan import POLICIES, Plan
 from lightning_warmup.plan_logging import log_plan, scheduler_names
-from lightning_warmup.run_length import measure_run, per_epoch_words
-from lightning_warmup.scheduler import WarmupCosLR
+from lightning_warmup.progress import bar_values
+from lightning_warmup.sizing import apply_plans, check_settings, warmup_configs
 
-__all__ = ["WarmupCosLRCallback", "apply_plans"]
-
-
-def _configs(trainer: pl.Trainer) -> list[LRSchedulerConfig]:
-    return [c for c in trainer.lr_scheduler_configs if isinstance(c.scheduler, WarmupCosLR)]
-
-
-def check_settings(trainer: pl.Trainer) -> None:
-    """What can be checked before the trainer's start-up work: frequency, and epochs against epochs."""
-    for config in _configs(trainer):
-        if config.frequency != 1:
-            raise SettingError(
-                f"WarmupCosLR counts one tick per {config.interval}, got frequency={config.frequency}. "
-                "Use frequency=1; make the schedule longer instead of stepping it less often."
-            )
-        scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        bounded = (
-            trainer.max_epochs not in (None, -1)
-            and trainer.max_steps == -1
-            and not getattr(trainer, "fast_dev_run", False)
-        )
-        max_epochs = trainer.max_epochs if bounded else None
-        check_before_training(scheduler.settings, max_epochs)
-
-
-def apply_plans(
-    trainer: pl.Trainer, policy: str, before_restore: dict[int, Plan | None]
-) -> list[tuple[str, WarmupCosLR, Run]]:
-    """Resolve and apply the plan of every ``WarmupCosLR`` of ``trainer``; say each plan once.
-
-    Args:
-        trainer: the trainer, at ``on_train_start`` (loops and dataloaders restored).
-        policy: what to do with a checkpoint's plan that the settings change.
-        before_restore: each scheduler's plan before a checkpoint was loaded
-            (``id(scheduler)`` -> plan): a plan that differs came from the checkpoint.
-
-    Returns:
-        ``(name, scheduler, run)`` of every scheduler whose plan is new (to record for loggers).
-    """
-    names = scheduler_names(trainer)
-    new_plans = []
-    lines = []
-    for config in _configs(trainer):
-        scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        run = measure_run(trainer, config.interval)
-        restored = id(scheduler) in before_restore and scheduler.plan is not before_restore[id(scheduler)]
-        name = names[id(scheduler)]
-        resolution = resolve(
-            scheduler.settings,
-            [float(v) for v in scheduler.base_lrs],
-            run,
-            scheduler.plan,
-            max(scheduler.last_epoch, 0),
-            restored,
-            policy,
-        )
-        scheduler.follow(resolution.plan, resolution.tick)
-        for message in resolution.warnings:
-            rank_zero_warn(f"WarmupCosLR ({name}): {message}")
-        for message in resolution.infos:
-            rank_zero_info(f"WarmupCosLR ({name}): {message}")
-        differs = run_differs(resolution.plan, run, resolution.tick)
-        if differs:
-            # A smoke run is short on purpose, and under manual optimization the optimizer's steps per batch
-            # are the module's own: said as information, not as a warning.
-            guessed = run.interval == "step" and run.tick is None
-            say = rank_zero_info if run.smoke or guessed else rank_zero_warn
-            say(f"WarmupCosLR ({name}): {differs}")
-        words = per_epoch_words(trainer, run) if config.interval == "step" else None
-        lines.append(describe(resolution.plan, config.interval, name, words))
-        if resolution.changed:
-            new_plans.append((name, scheduler, run))
-    if lines:
-        rank_zero_info("\n".join(lines))
-    return new_plans
+__all__ = ["WarmupCosLRCallback"]
 
 
 class WarmupCosLRCallback(Callback):
@@ -181,11 +107,11 @@ class WarmupCosLRCallback(Callback):
         # Before the checkpoint is restored and before the sanity check: settings that cannot
         # work stop here, and each scheduler's plan is noted to see whether a checkpoint replaced it.
         check_settings(trainer)
-        self._before_restore = {id(c.scheduler): c.scheduler.plan for c in _configs(trainer)}  # type: ignore[union-attr]
+        self._before_restore = {id(c.scheduler): c.scheduler.plan for c in warmup_configs(trainer)}  # type: ignore[union-attr]
 
     @override
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        configs = _configs(trainer)
+        configs = warmup_configs(trainer)
         self._scheduled_optimizers = [c.scheduler.optimizer for c in configs]
         new_plans = apply_plans(trainer, self.on_plan_change, self._before_restore)
         self._start_logging(trainer)
@@ -206,11 +132,11 @@ class WarmupCosLRCallback(Callback):
                 "schedule works as usual. Pass a logger to the Trainer to see it, e.g. the default TensorBoardLogger."
             )
         bar = trainer.progress_bar_callback
-        configs = _configs(trainer)
+        configs = warmup_configs(trainer)
         if self.progress_bar and bar is not None and configs:
             names = scheduler_names(trainer)
             keys = [("lr" if len(configs) == 1 else names[id(c.scheduler)], c.scheduler) for c in configs]
-            self._undo_bar = wrap_progress_bar_metrics(bar, lambda: _bar_values(keys, self._used))
+            self._undo_bar = wrap_progress_bar_metrics(bar, lambda: bar_values(keys, self._used))
 
     @override
     def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
@@ -241,15 +167,3 @@ class WarmupCosLRCallback(Callback):
             mark_optimizer_stepped(optimizer)
             if self._undo_bar is not None:  # the LR this step uses, for the progress bar
                 self._used[id(optimizer)] = [group["lr"] for group in optimizer.param_groups]
-
-
-def _bar_values(keys: list[tuple[str, Any]], used: dict[int, list[float]]) -> dict[str, str]:
-    """The LR the last optimizer step used, readable at any size (``3.0e-04``), per group where groups differ."""
-    values = {}
-    for key, scheduler in keys:
-        lrs = [float(lr) for lr in used.get(id(scheduler.optimizer), scheduler.get_last_lr())]
-        if len(set(lrs)) == 1:
-            values[key] = f"{lrs[0]:.1e}"
-        else:
-            values.update({f"{key}/pg{i + 1}" if i else key: f"{lr:.1e}" for i, lr in enumerate(lrs)})
-    return values

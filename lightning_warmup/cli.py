@@ -9,9 +9,10 @@ Bad configs end with a one-line error and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from lightning_warmup.errors import SettingError, SettingTypeError, UsageError
 
@@ -45,23 +46,13 @@ def _argument_errors() -> tuple[type[BaseException], ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lightning-warmup`` command. Returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    # Class paths in configs (examples.digits.DigitsClassifier) resolve from the working directory,
-    # as they do under ``python -m``.
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
         return 0 if args else 2
     extra = "plot" if args[0] == "plot" else "cli"
     try:
-        if args[0] == "plot":
-            from lightning_warmup.plot import plot_main
-
-            plot_main(args[1:])
-        else:
-            from lightning_warmup.lightning_cli import make_cli
-
-            make_cli(None if argv is None else args)
+        with _working_directory_importable():
+            return _run(args, argv is None)
     except ModuleNotFoundError as error:
         missing = (error.name or "").partition(".")[0]
         if missing not in EXTRAS[extra]:
@@ -75,7 +66,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SettingError, SettingTypeError, *_argument_errors()) as error:  # type: ignore[misc]
         print(f"lightning-warmup: error: {_one_line(error)}", file=sys.stderr)
         return 2
+
+
+def _run(args: list[str], from_command_line: bool) -> int:
+    if args[0] == "plot":
+        from lightning_warmup.plot import plot_main
+
+        plot_main(args[1:])
+    else:
+        from lightning_warmup.lightning_cli import make_cli
+
+        make_cli(None if from_command_line else args)
     return 0
+
+
+@contextlib.contextmanager
+def _working_directory_importable() -> Iterator[None]:
+    """While the command runs, class paths in configs (``examples.digits.DigitsClassifier``) resolve from the
+    working directory, as they do under ``python -m``; ``sys.path`` is as it was afterwards."""
+    cwd = os.getcwd()
+    added = cwd not in sys.path
+    if added:
+        sys.path.insert(0, cwd)
+    try:
+        yield
+    finally:
+        if added and cwd in sys.path:
+            sys.path.remove(cwd)
 
 
 if __name__ == "__main__":

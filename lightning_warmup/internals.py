@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from lightning.pytorch.callbacks import ProgressBar
     from torch.optim import Optimizer
 
-__all__ = ["batches_done_in_epoch", "mark_optimizer_stepped", "wrap_progress_bar_metrics"]
+__all__ = [
+    "batches_done_in_epoch",
+    "cli_replaced_configure_optimizers",
+    "mark_optimizer_stepped",
+    "restore_configure_optimizers",
+    "wrap_progress_bar_metrics",
+]
 
 
 def mark_optimizer_stepped(optimizer: Optimizer) -> None:
@@ -61,3 +67,16 @@ def wrap_progress_bar_metrics(bar: ProgressBar, extra: Callable[[], dict[str, An
         bar.get_metrics = original  # type: ignore[method-assign]
 
     return undo
+
+
+def cli_replaced_configure_optimizers(model: Any) -> bool:
+    """Whether LightningCLI (given ``optimizer:``) replaced the module's ``configure_optimizers``.
+
+    LightningCLI does it by setting an instance attribute over the class's method.
+    """
+    return "configure_optimizers" in vars(model)
+
+
+def restore_configure_optimizers(model: Any) -> None:
+    """Undo :func:`cli_replaced_configure_optimizers`'s replacement: the class's method again."""
+    del model.configure_optimizers

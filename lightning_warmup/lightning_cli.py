@@ -133,10 +133,11 @@ def _compose_optimizer(cli: Any) -> None:
     from lightning.pytorch.utilities import rank_zero_info
 
     from lightning_warmup.errors import UsageError
+    from lightning_warmup.internals import cli_replaced_configure_optimizers, restore_configure_optimizers
     from lightning_warmup.mixin import WarmupCosLRMixin
 
     model = cli.model
-    if not isinstance(model, WarmupCosLRMixin) or "configure_optimizers" not in vars(model):
+    if not isinstance(model, WarmupCosLRMixin) or not cli_replaced_configure_optimizers(model):
         return
     name = type(model).__name__
     if _config_value(cli, "lr_scheduler"):
@@ -147,7 +148,7 @@ def _compose_optimizer(cli: Any) -> None:
     chosen = _config_value(cli, "optimizer")
     init_args = chosen.get("init_args")
     spec = {"class_path": chosen.class_path, "init_args": init_args.as_dict() if init_args is not None else {}}
-    del model.configure_optimizers  # LightningCLI's replacement: the mixin's own again
+    restore_configure_optimizers(model)  # the mixin's own again
     model.hparams["optimizer"] = spec
     ignored = " (its lr is the schedule's peak, model lr)" if "lr" in spec["init_args"] else ""
     rank_zero_info(f"WarmupCosLRMixin: {name}'s schedule runs on the optimizer given, {spec['class_path']}{ignored}.")

@@ -14,12 +14,13 @@ from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.utilities import rank_zero_warn
 from torch.optim import Optimizer
 
-from lightning_warmup.callback import WarmupCosLRCallback, apply_plans, check_settings
+from lightning_warmup.callback import WarmupCosLRCallback
 from lightning_warmup.config import ScheduleConfig
 from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.hparams import KNOWN_KEYS, check_known, peak_lr, schedule_from_hparams
 from lightning_warmup.plan import check_before_training
 from lightning_warmup.scheduler import WarmupCosLR
+from lightning_warmup.sizing import apply_plans, check_settings
 
 __all__ = ["WarmupCosLRMixin", "optimizer_factory"]
 

@@ -55,3 +55,20 @@ def test_the_progress_bar_shows_what_is_added_to_its_metrics(tmp_path: Path) -> 
     assert "shown=yes" in str(bar.train_progress_bar), "Lightning's bar no longer shows get_metrics()"
     undo()
     assert "shown" not in bar.get_metrics(fitted, fitted.lightning_module)
+
+
+def test_lightning_cli_replaces_configure_optimizers_by_an_instance_attribute(monkeypatch: Any, recwarn: Any) -> None:
+    from lightning.pytorch.cli import LightningCLI
+
+    from lightning_warmup.internals import cli_replaced_configure_optimizers, restore_configure_optimizers
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    cli = LightningCLI(
+        args=["--config", "configs/digits_step.yaml", "--optimizer=torch.optim.SGD", "--trainer.logger=false"],
+        run=False,
+        parser_kwargs={"exit_on_error": False},
+    )
+    assert cli_replaced_configure_optimizers(cli.model), "LightningCLI no longer sets model.configure_optimizers"
+    restore_configure_optimizers(cli.model)
+    assert not cli_replaced_configure_optimizers(cli.model)
+    assert cli.model.configure_optimizers.__func__ is type(cli.model).configure_optimizers
