@@ -74,6 +74,8 @@ def _run(args: list[str], from_command_line: bool) -> int:
 
         plot_main(args[1:])
     else:
+        import jsonargparse  # noqa: F401 - the cli extra, checked before Lightning's slow import
+
         from lightning_warmup.lightning_cli import make_cli
 
         make_cli(None if from_command_line else args)

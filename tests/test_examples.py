@@ -23,9 +23,9 @@ def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_demo_trains_and_draws_logged_over_planned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from examples import demo
 
-    # A third of the demo's 30 epochs: the schedule spans the run it is given.
-    accuracy = demo.main(["--out", str(tmp_path), "--trainer.enable_progress_bar=false", "--trainer.max_epochs=10"])
-    assert accuracy >= 0.93
+    # A sixth of the demo's 30 epochs: the schedule spans the run it is given.
+    accuracy = demo.main(["--out", str(tmp_path), "--trainer.enable_progress_bar=false", "--trainer.max_epochs=5"])
+    assert accuracy >= 0.85
     assert (tmp_path / "lr_logged_vs_planned.png").read_bytes()[:4] == b"\x89PNG"
     out = capsys.readouterr().out
     assert "Validation accuracy:" in out and "matches the plan: worst relative difference" in out
