@@ -265,6 +265,33 @@ def _plan_series(
     ]
 
 
+_HYDRA_KEYS = ("_target_", "_partial_", "_recursive_", "_convert_", "_args_")
+
+
+def _hydra_series(path: Path, targets: dict[str, dict[str, Any]]) -> list[Series]:
+    """A Hydra config's schedulers (``key: {_target_: lightning_warmup.WarmupCosLR, ...}``), read as Hydra reads
+    them (OmegaConf: ``1e-3`` is a float), drawn over their own length."""
+    try:
+        from omegaconf import OmegaConf
+
+        loaded = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+        assert isinstance(loaded, dict)
+        targets = {key: loaded[key] for key in targets}
+    except ImportError:
+        pass  # plain YAML: a number written 1e-3 stays a string, and the setting says so
+    series: list[Series] = []
+    for key, spec in targets.items():
+        init_args = {k: v for k, v in spec.items() if k not in _HYDRA_KEYS and k != "optimizer"}
+        peak = init_args.get("lr", init_args.get("learning_rate"))
+        lr = float(peak) if isinstance(peak, (int, float)) else 0.1
+        total = init_args.get("total_steps")
+        ticks = int(total) + max(1, int(total) // 20) if isinstance(total, int) else 100
+        item = stepped_series(str(spec["_target_"]), init_args, lr, ticks, "tick", f"{path.stem} [{key}]")
+        item.panel = path.name
+        series.append(item)
+    return series
+
+
 def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
     """The curves a config will follow: one per param group, or one per listed scheduler."""
     data = _load_yaml(path)
@@ -275,8 +302,14 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
             stepped_series(s["class_path"], dict(s.get("init_args") or {}), lr, ticks, unit, s.get("label"))
             for s in spec.get("schedulers", [])
         ]
+    targets = {key: value for key, value in data.items() if isinstance(value, dict) and "_target_" in value}
+    if "model" not in data and targets:
+        return _hydra_series(path, targets)
     if "model" not in data:
-        raise UsageError(f"config {str(path)!r} has neither 'model:' (a fit config) nor 'plot:' (a plot config)")
+        raise UsageError(
+            f"config {str(path)!r} has neither 'model:' (a fit config), 'plot:' (a plot config) nor a "
+            "scheduler's '_target_:' (a Hydra config)"
+        )
     if steps_per_epoch is not None:
         series = _settings_series(path, data, steps_per_epoch)
         if series is not None:

@@ -249,3 +249,14 @@ def test_the_command_output_has_no_promotional_tips_or_third_party_deprecations(
     output = done.stdout + done.stderr
     assert "Tip:" not in output and "LeafSpec" not in output, output[-3000:]
     assert "WarmupCosLR plan (lr-AdamW, interval='step')" in output, "the plan is still said once"
+
+
+def test_plot_reads_a_hydra_target_config_as_hydra_does(tmp_path: Path) -> None:
+    """configs/seed000_hydra.yaml: `1e-3` is a float to Hydra (OmegaConf), and the curve is seed 000's."""
+    from lightning_warmup.plot import plot_main
+
+    (series,) = plot_main(["configs/seed000_hydra.yaml", "--out", str(tmp_path / "h.png")])
+    assert series.label == "seed000_hydra [scheduler]" and len(series.lrs) == 525_000
+    for t in (0, 1, 999, 1000, 1001, 250_000, 499_999, 500_000, 524_999):
+        want = formula(t, 1e-3, 1e-6, 1e-4, 1000, 500_000)
+        assert math.isclose(series.lrs[t], want, rel_tol=1e-12), f"tick {t}"
