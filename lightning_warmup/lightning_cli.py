@@ -137,6 +137,12 @@ def _compose_optimizer(cli: Any) -> None:
     from lightning_warmup.mixin import WarmupCosLRMixin
 
     model = cli.model
+    if _config_value(cli, "lr_scheduler") and not _config_value(cli, "optimizer"):
+        raise UsageError(
+            "lr_scheduler is given without optimizer, and LightningCLI would ignore it: add optimizer "
+            "(e.g. --optimizer=torch.optim.AdamW --optimizer.lr=1e-3), or give the schedule to a "
+            "WarmupCosLRMixin module"
+        )
     if not isinstance(model, WarmupCosLRMixin) or not cli_replaced_configure_optimizers(model):
         return
     name = type(model).__name__

@@ -69,3 +69,10 @@ def test_lr_scheduler_on_a_mixin_module_is_one_line(tmp_path: Path, capsys: pyte
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("lightning-warmup: error: lr_scheduler would replace DigitsClassifier's own schedule")
+
+
+def test_lr_scheduler_without_optimizer_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(fit_args(tmp_path, "configs/digits_cli_scheduler.yaml", "--optimizer=null"))
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("lightning-warmup: error: lr_scheduler is given without optimizer"), err
