@@ -135,8 +135,13 @@ def stepped_series(
     for t in range(ticks):
         lrs[t] = optimizer.param_groups[0]["lr"]
         optimizer.step()
-        scheduler.step()
-    return Series(label, unit, lrs, {}, [("start", 0), ("last tick", ticks - 1)])
+        try:
+            scheduler.step()
+        except ValueError as error:  # OneCycleLR refuses to step past its total_steps: drawn to its end
+            print(f"{label}: drawn to tick {t}, where it stops ({error})")
+            lrs = lrs[: t + 1]
+            break
+    return Series(label, unit, lrs, {}, [("start", 0), ("last tick", len(lrs) - 1)])
 
 
 def _parse_compare(spec: str) -> tuple[str, dict[str, Any]]:
@@ -297,10 +302,22 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
     data = _load_yaml(path)
     if "plot" in data:
         spec = data["plot"] or {}
+        if not isinstance(spec, dict):
+            raise UsageError(
+                f"plot: in {str(path)!r} must be a mapping (lr, ticks, unit, schedulers), got {type(spec).__name__}"
+            )
+        schedulers = spec.get("schedulers") or []
+        if not isinstance(schedulers, list) or not schedulers:
+            raise UsageError(
+                f"plot: in {str(path)!r} lists no schedulers: add schedulers: [{{class_path: ..., init_args: ...}}]"
+            )
         lr, ticks, unit = float(spec.get("lr", 0.1)), int(spec.get("ticks", 100)), str(spec.get("unit", "tick"))
+        for item in schedulers:
+            if not isinstance(item, dict) or "class_path" not in item:
+                raise UsageError(f"each scheduler under plot.schedulers needs a class_path, got {item!r}")
         return [
             stepped_series(s["class_path"], dict(s.get("init_args") or {}), lr, ticks, unit, s.get("label"))
-            for s in spec.get("schedulers", [])
+            for s in schedulers
         ]
     targets = {key: value for key, value in data.items() if isinstance(value, dict) and "_target_" in value}
     if "model" not in data and targets:
@@ -442,6 +459,8 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         return _plot_logdir(args.logdir, args.out)
     if not args.configs and not args.compare:
         raise UsageError("plot needs at least one CONFIG, --compare or --logdir")
+    if args.lr is not None and not (math.isfinite(args.lr) and args.lr > 0):
+        raise UsageError(f"--lr must be a positive number, got --lr {args.lr}")
     if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
         raise UsageError(f"--steps-per-epoch must be >= 1, got {args.steps_per_epoch}")
     series: list[Series] = []
@@ -457,9 +476,17 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         compared = stepped_series(class_path, init_args, lr, ticks, unit)
         compared.panel = series[0].panel if series else "compared"
         series.append(compared)
-    draw(series, args.out)
-    if args.csv is not None:
-        write_csv(series, args.csv)
+    for flag, target in (("--out", args.out), ("--csv", args.csv)):
+        if target is not None and target.is_dir():
+            name = "lr.png" if flag == "--out" else "lr.csv"
+            raise UsageError(f"{flag} {str(target)!r} is a directory: give a file name, e.g. {target / name}")
+    for flag, target, write in (("--out", args.out, draw), ("--csv", args.csv, write_csv)):
+        if target is None:
+            continue
+        try:
+            write(series, target)
+        except OSError as error:
+            raise UsageError(f"cannot write {flag} {str(target)!r}: {error.strerror} ({error.filename})") from None
     print("\n\n".join(_table(item) for item in series))
     print(f"\nwrote {args.out}" + (f" and {args.csv}" if args.csv is not None else ""))
     return series

@@ -260,3 +260,45 @@ def test_plot_reads_a_hydra_target_config_as_hydra_does(tmp_path: Path) -> None:
     for t in (0, 1, 999, 1000, 1001, 250_000, 499_999, 500_000, 524_999):
         want = formula(t, 1e-3, 1e-6, 1e-4, 1000, 500_000)
         assert math.isclose(series.lrs[t], want, rel_tol=1e-12), f"tick {t}"
+
+
+PLOT_MISTAKES = {
+    "plot: as a list": ("plot:\n  - a\n", [], r"plot: in .* must be a mapping .* got list"),
+    "no schedulers": ("plot:\n  lr: 0.1\n", [], r"lists no schedulers: add schedulers:"),
+    "a bad init_args key": (
+        "plot:\n  schedulers:\n    - class_path: torch.optim.lr_scheduler.StepLR\n      init_args: {step_siz: 3}\n",
+        [],
+        r"StepLR: .*unexpected keyword argument 'step_siz'",
+    ),
+    "--csv into a directory": (None, ["--csv", "{tmp}"], r"--csv .* is a directory: give a file name"),
+    "--out unwritable": (None, ["--out", "/proc/no/such/lr.png"], r"cannot write --out '/proc/no/such/lr.png'"),
+    "--lr nan": (None, ["--lr", "nan"], r"--lr must be a positive number, got --lr nan"),
+}
+
+
+@pytest.mark.parametrize(("text", "extra", "pattern"), PLOT_MISTAKES.values(), ids=PLOT_MISTAKES)
+def test_every_plot_mistake_is_one_line_and_exit_2(
+    tmp_path: Path, text: str | None, extra: list[str], pattern: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    config = "configs/seed004_torch_schedulers.yaml"
+    if text is not None:
+        config = str(tmp_path / "bad.yaml")
+        Path(config).write_text(text)
+    args = ["plot", config, "--out", str(tmp_path / "lr.png"), *(a.replace("{tmp}", str(tmp_path)) for a in extra)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(pattern, err), err
+
+
+def test_a_peer_that_stops_at_its_length_is_drawn_to_its_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lightning_warmup.plot import plot_main
+
+    series = plot_main(["configs/digits_step.yaml", "--steps-per-epoch", "10", "--out", str(tmp_path / "p.png"),
+                        "--compare", "torch.optim.lr_scheduler.OneCycleLR:max_lr=0.003,total_steps=100"])  # fmt: skip
+    one_cycle = series[-1]
+    assert one_cycle.label == "OneCycleLR" and len(one_cycle.lrs) == 101
+    assert "OneCycleLR: drawn to tick 100, where it stops" in capsys.readouterr().out
