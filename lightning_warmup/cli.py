@@ -18,7 +18,7 @@ from lightning_warmup.errors import SettingError, SettingTypeError, UsageError
 
 USAGE = """usage: lightning-warmup {fit,validate,test,predict} --config CONFIG.yaml [--trainer.FLAG VALUE ...]
        lightning-warmup plot CONFIG.yaml [CONFIG.yaml ...] [--steps-per-epoch N] [--out PNG] [--csv CSV]
-                                         [--compare CLASS_PATH[:key=value,...]] [--lr LR]
+                                         [--compare CLASS_PATH[:key=value,...]] [--lr LR] [--log-scale]
        lightning-warmup plot --logdir DIR [--out PNG]   (each run's logged LR over its plan)"""
 
 

@@ -39,7 +39,7 @@ from lightning_warmup.plan import Run, check_before_training, resolve
 from lightning_warmup.preview import lr_curve
 from lightning_warmup.schedule import Levels, Timeline
 
-__all__ = ["Series", "plot_main", "series_from_config"]
+__all__ = ["Series", "draw", "figure", "plot_main", "series_from_config"]
 
 
 @dataclass
@@ -360,26 +360,40 @@ def _table(series: Series) -> str:
     return "\n".join(rows)
 
 
-def draw(series: Sequence[Series], out: Path) -> None:
-    """One panel per config, every series of it drawn, phase changes marked, to a PNG."""
+def figure(series: Sequence[Series], log_scale: bool = False) -> Any:
+    """One panel per config, every series of it drawn, phase changes marked: a matplotlib ``Figure``.
+
+    An epoch schedule is drawn held for each epoch (steps, as the LR really is); series
+    that coincide get their own dash pattern so that each stays visible; ``log_scale``
+    draws the LR on a log axis (a floor of 0 is then off the axis).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     panels = list(dict.fromkeys(item.panel for item in series))
-    figure, all_axes = plt.subplots(len(panels), 1, figsize=(11, 3.6 * len(panels)), squeeze=False)
+    drawn, all_axes = plt.subplots(len(panels), 1, figsize=(11, 3.6 * len(panels)), squeeze=False)
     styles = {
         "warmup end": ("tab:green", "--"),
         "hold end": ("tab:olive", "--"),
         "restart": ("tab:purple", ":"),
         "end": ("tab:red", "--"),
     }
+    dashes = ["-", "--", ":", "-."]
     for panel, axes in zip(panels, all_axes[:, 0]):
         shown: set[str] = set()
         members = [item for item in series if item.panel == panel]
-        for item in members:
-            axes.plot(np.arange(len(item.lrs)), item.lrs, label=item.label, linewidth=1.4)
+        for index, item in enumerate(members):
+            same = any(np.array_equal(item.lrs, other.lrs) for other in members[:index])
+            axes.plot(
+                np.arange(len(item.lrs)),
+                item.lrs,
+                label=item.label + (" (same curve as above)" if same else ""),
+                linewidth=1.4 if not same else 2.2,
+                linestyle=dashes[index % len(dashes)] if same else "-",
+                drawstyle="steps-post" if item.unit == "epoch" else "default",
+            )
             for kind, ticks in item.marks.items():
                 color, style = styles[kind]
                 for t in ticks:
@@ -393,14 +407,24 @@ def draw(series: Sequence[Series], out: Path) -> None:
                     )
                     shown.add(kind)
         axes.set_xlabel(" / ".join(sorted({item.unit for item in members})))
-        axes.set_ylabel("learning rate")
+        axes.set_ylabel("learning rate" + (" (log scale)" if log_scale else ""))
+        if log_scale:
+            axes.set_yscale("log")
         axes.set_title(panel)
         axes.grid(True, alpha=0.3)
         axes.legend(loc="upper right", fontsize=8)
-    figure.tight_layout()
+    drawn.tight_layout()
+    return drawn
+
+
+def draw(series: Sequence[Series], out: Path, log_scale: bool = False) -> None:
+    """:func:`figure`, written to a PNG."""
+    import matplotlib.pyplot as plt
+
+    drawn = figure(series, log_scale)
     out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=110)
-    plt.close(figure)
+    drawn.savefig(out, dpi=110)
+    plt.close(drawn)
 
 
 def write_csv(series: Sequence[Series], path: Path) -> None:
@@ -444,6 +468,7 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         help="a torch.optim.lr_scheduler class to draw beside (repeatable)",
     )
     parser.add_argument("--lr", type=float, help="initial LR of --compare schedulers (default: the first peak)")
+    parser.add_argument("--log-scale", action="store_true", help="draw the LR on a log axis (small floors)")
     parser.add_argument(
         "--logdir",
         type=Path,
@@ -480,7 +505,11 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         if target is not None and target.is_dir():
             name = "lr.png" if flag == "--out" else "lr.csv"
             raise UsageError(f"{flag} {str(target)!r} is a directory: give a file name, e.g. {target / name}")
-    for flag, target, write in (("--out", args.out, draw), ("--csv", args.csv, write_csv)):
+
+    def draw_png(drawn: Sequence[Series], out: Path) -> None:
+        draw(drawn, out, args.log_scale)
+
+    for flag, target, write in (("--out", args.out, draw_png), ("--csv", args.csv, write_csv)):
         if target is None:
             continue
         try:

@@ -302,3 +302,24 @@ def test_a_peer_that_stops_at_its_length_is_drawn_to_its_end(
     one_cycle = series[-1]
     assert one_cycle.label == "OneCycleLR" and len(one_cycle.lrs) == 101
     assert "OneCycleLR: drawn to tick 100, where it stops" in capsys.readouterr().out
+
+
+def test_pictures_tell_the_truth(tmp_path: Path) -> None:
+    """Epochs drawn held (steps), groups with the same curve each visible, a log axis on request."""
+    import matplotlib.pyplot as plt
+
+    from lightning_warmup.plot import figure, series_from_config
+
+    epoch = series_from_config(ROOT / "configs/digits_epoch.yaml", None)
+    drawn = figure(epoch, log_scale=True)
+    axes = drawn.axes[0]
+    assert [line.get_drawstyle() for line in axes.get_lines() if line.get_label().startswith("digits_epoch")] == [
+        "steps-post",
+        "steps-post",
+    ]
+    assert axes.get_yscale() == "log"
+    labels = {t.get_text() for t in axes.get_legend().get_texts()}
+    assert {"digits_epoch [decay]", "digits_epoch [no_decay] (same curve as above)"} <= labels, labels
+    decay, no_decay = (line for line in axes.get_lines() if line.get_label().startswith("digits_epoch"))
+    assert decay.get_linestyle() != no_decay.get_linestyle(), "the second stays visible over the first"
+    plt.close(drawn)
