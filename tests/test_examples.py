@@ -95,3 +95,17 @@ def test_stretched_resume_continues_without_a_jump(tmp_path: Path) -> None:
     lrs = [stretched[s] for s in sorted(stretched)]
     assert all(a >= b for a, b in itertools.pairwise(lrs)), "the stretched cosine keeps falling"
     assert lrs[-1] < 3.1e-5 and (tmp_path / "stretch.png").stat().st_size > 10_000
+
+
+def test_fabric_loop_sizes_the_schedule_and_resumes_with_fabric_save_and_load(tmp_path: Path) -> None:
+    from examples import fabric_loop
+    from tests.lit import formula
+
+    whole = fabric_loop.train(epochs=4, accumulate=2, out=tmp_path / "a")
+    # 1,437 images in batches of 64: 23 batches, 12 optimizer steps per epoch (the last window is one batch).
+    assert [step for step, _ in whole] == list(range(48))
+    for step, lr in whole:
+        assert math.isclose(lr, formula(step, 3e-3, 3e-5, 3e-4, 12, 48), rel_tol=1e-12), f"step {step}"
+    first = fabric_loop.train(epochs=4, accumulate=2, out=tmp_path / "b", stop_after=2)
+    resumed = fabric_loop.train(epochs=4, accumulate=2, out=tmp_path / "b", resume=True)
+    assert first + resumed == whole, "fabric.save / fabric.load carry the scheduler: the same LR at every step"
