@@ -10,9 +10,11 @@ Bad configs end with a one-line error and exit code 2.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from lightning_warmup.errors import SettingError, SettingTypeError, UsageError
 
@@ -27,6 +29,20 @@ EXTRAS = {
     "plot": ("matplotlib", "numpy", "yaml", "tensorboard"),
     "cli": ("jsonargparse", "yaml", "tensorboard", "docstring_parser", "typeshed_client"),
 }
+
+
+def _help_notes() -> str:
+    """Where the settings are: the mixin's keys (from the schema) and LightningCLI's own help."""
+    from lightning_warmup.hparams import KNOWN_KEYS
+
+    keys = ", ".join(KNOWN_KEYS)
+    return (
+        "\nfit, validate, test, predict: LightningCLI. A WarmupCosLRMixin model reads these model.init_args:\n"
+        f"  {keys}\n"
+        "  (README: 'Config keys of the mixin'). `lightning-warmup fit --help` lists every flag;\n"
+        "  `lightning-warmup fit --config CONFIG.yaml --print_config` shows the config as it resolves.\n"
+        "plot: `lightning-warmup plot --help`."
+    )
 
 
 def _one_line(error: BaseException) -> str:
@@ -48,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
+        if args:
+            print(_help_notes())
         return 0 if args else 2
     extra = "plot" if args[0] == "plot" else "cli"
     try:
@@ -78,8 +96,55 @@ def _run(args: list[str], from_command_line: bool) -> int:
 
         from lightning_warmup.lightning_cli import make_cli
 
+        paths = _config_paths(args)
+        for path in paths:
+            _check_config(path, alone=len(paths) == 1)
+
         make_cli(None if from_command_line else args)
     return 0
+
+
+def _config_paths(args: list[str]) -> list[Path]:
+    """The files given with ``--config PATH`` or ``--config=PATH``."""
+    paths = [Path(b) for a, b in itertools.pairwise(args) if a == "--config"]
+    return paths + [Path(a.partition("=")[2]) for a in args if a.startswith("--config=")]
+
+
+def _check_config(path: Path, alone: bool) -> None:
+    """The mistakes a fit config can have before LightningCLI reads it, each in one line with its fix."""
+    import importlib.util
+
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as error:
+        raise UsageError(f"cannot read --config {str(path)!r}: {error.strerror}") from None
+    except yaml.YAMLError:
+        return  # LightningCLI says where
+    example = "e.g. configs/digits_step.yaml"
+    if not data:
+        raise UsageError(f"--config {str(path)!r} is empty: a fit config needs at least model: ({example})")
+    model = data.get("model") if isinstance(data, dict) else None
+    if alone and isinstance(model, dict) and "class_path" not in model:  # several configs merge: not a mistake
+        raise UsageError(
+            f"model: in {str(path)!r} has no class_path: write model: {{class_path: your.module.Model, "
+            f"init_args: {{...}}}} ({example})"
+        )
+    class_path = model.get("class_path") if isinstance(model, dict) else None
+    if isinstance(class_path, str) and "." in class_path:
+        module = class_path.rpartition(".")[0]
+        try:
+            found = importlib.util.find_spec(module)
+        except ImportError as error:
+            found, reason = None, str(error)
+        else:
+            reason = f"No module named {module!r}"
+        if found is None:
+            raise UsageError(
+                f"cannot import model class_path {class_path!r} ({reason}): run from the directory that holds "
+                f"{module.partition('.')[0]!r}, or add that directory to PYTHONPATH"
+            )
 
 
 @contextlib.contextmanager

@@ -323,3 +323,38 @@ def test_pictures_tell_the_truth(tmp_path: Path) -> None:
     decay, no_decay = (line for line in axes.get_lines() if line.get_label().startswith("digits_epoch"))
     assert decay.get_linestyle() != no_decay.get_linestyle(), "the second stays visible over the first"
     plt.close(drawn)
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("", r"--config '.*' is empty: a fit config needs at least model: \(e\.g\. configs/digits_step\.yaml\)"),
+        ("model:\n  lr: 0.1\n", r"model: in '.*' has no class_path: write model: \{class_path: your\.module\.Model"),
+        (
+            "model:\n  class_path: examples.digits.DigitsClassifier\n",
+            r"cannot import model class_path 'examples\.digits\.DigitsClassifier' \(No module named 'examples'\): "
+            r"run from the directory that holds 'examples', or add that directory to PYTHONPATH",
+        ),
+    ],
+    ids=["empty", "no class_path", "run from another directory"],
+)
+def test_fit_config_mistakes_are_one_line_with_the_fix(tmp_path: Path, text: str, pattern: str) -> None:
+    """Run from a directory that is not the repository's, as a user who copied a config would."""
+    import re
+
+    (tmp_path / "my.yaml").write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "lightning_warmup", "fit", "--config", "my.yaml"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if line.startswith("lightning-warmup: error:")]
+    assert len(errors) == 1 and re.search(pattern, errors[0]), done.stderr[-2000:]
+
+
+def test_help_points_at_the_mixin_keys_and_print_config(capsys: pytest.CaptureFixture[str]) -> None:
+    from lightning_warmup.hparams import KNOWN_KEYS
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(key in out for key in KNOWN_KEYS) and "--print_config" in out and "hold_ratio" in out
