@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: test lint demo bench clean
+.PHONY: test test-wheel lint demo bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+test-wheel: $(VENV)/.installed
+	$(PY) -m pytest -q -m wheel tests/test_wheel.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
