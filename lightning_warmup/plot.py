@@ -236,13 +236,7 @@ def _settings_series(path: Path, data: dict[str, Any], steps_per_epoch: int) -> 
     hparams = {**defaults, **(model.get("init_args") or {})}
     check_known(hparams, owner=model["class_path"].rpartition(".")[2])
     config, interval = schedule_from_hparams(hparams)
-    trainer = data.get("trainer") or {}
-    max_epochs = trainer.get("max_epochs")
-    max_steps = trainer.get("max_steps")
-    max_steps = None if max_steps in (None, -1) else int(max_steps)
-    if max_epochs in (None, -1):
-        max_epochs = 1000 if max_steps is None else None  # Lightning's Trainer default
-    run = _run(interval, steps_per_epoch, None if max_epochs is None else int(max_epochs), max_steps)
+    run = _run(interval, steps_per_epoch, *_yaml_limits(data))
     check_before_training(config, run.max_epochs if run.max_steps is None else None)
     if own_groups:
         print(
@@ -251,6 +245,43 @@ def _settings_series(path: Path, data: dict[str, Any], steps_per_epoch: int) -> 
             "built: leave out --steps-per-epoch for that"
         )
     return _plan_series(path, config, [peak_lr(hparams)], ["lr"], run, interval)
+
+
+def _yaml_limits(data: dict[str, Any]) -> tuple[int | None, int | None]:
+    """``max_epochs`` and ``max_steps`` as the config's trainer will have them (Lightning's defaults)."""
+    trainer = data.get("trainer") or {}
+    max_epochs, max_steps = trainer.get("max_epochs"), trainer.get("max_steps")
+    max_steps = None if max_steps in (None, -1) else int(max_steps)
+    if max_epochs in (None, -1):
+        max_epochs = 1000 if max_steps is None else None  # Lightning's Trainer default
+    return (None if max_epochs is None else int(max_epochs)), max_steps
+
+
+_OURS = ("lightning_warmup.WarmupCosLR", "lightning_warmup.scheduler.WarmupCosLR")
+
+
+def _cli_scheduler_series(path: Path, data: dict[str, Any], steps_per_epoch: int | None) -> list[Series]:
+    """LightningCLI's own route (``optimizer:`` + ``lr_scheduler: WarmupCosLR``), stepped per optimizer step."""
+    spec, optimizer = data["lr_scheduler"], data.get("optimizer") or {}
+    class_path = spec.get("class_path") if isinstance(spec, dict) else spec
+    if class_path not in _OURS:
+        raise UsageError(
+            f"plot draws WarmupCosLR, and lr_scheduler in {str(path)!r} is {class_path!r}: "
+            "draw it beside one with --compare"
+        )
+    init_args = dict(spec.get("init_args") or {}) if isinstance(spec, dict) else {}
+    lr = (optimizer.get("init_args") or {}).get("lr", 1e-3) if isinstance(optimizer, dict) else 1e-3
+    config = ScheduleConfig(**init_args)
+    if steps_per_epoch is None:
+        from lightning_warmup.lightning_cli import make_cli
+
+        cli = make_cli(
+            ["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"], run=False
+        )
+        steps_per_epoch = _measured_steps_per_epoch(cli)
+    run = _run("step", steps_per_epoch, *_yaml_limits(data))
+    check_before_training(config, run.max_epochs if run.max_steps is None else None)
+    return _plan_series(path, config, [float(lr)], ["lr"], run, "step")
 
 
 def _plan_series(
@@ -327,6 +358,8 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
             f"config {str(path)!r} has neither 'model:' (a fit config), 'plot:' (a plot config) nor a "
             "scheduler's '_target_:' (a Hydra config)"
         )
+    if data.get("lr_scheduler"):
+        return _cli_scheduler_series(path, data, steps_per_epoch)
     if steps_per_epoch is not None:
         series = _settings_series(path, data, steps_per_epoch)
         if series is not None:

@@ -358,3 +358,27 @@ def test_help_points_at_the_mixin_keys_and_print_config(capsys: pytest.CaptureFi
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert all(key in out for key in KNOWN_KEYS) and "--print_config" in out and "hold_ratio" in out
+
+
+def test_shrinking_restarts_the_scheduler_accepts_are_drawn(tmp_path: Path) -> None:
+    from lightning_warmup.plot import plot_main
+
+    config = tmp_path / "shrink.yaml"
+    config.write_text(
+        "plot:\n  ticks: 200\n  schedulers:\n    - class_path: lightning_warmup.WarmupCosLR\n"
+        "      init_args: {warmup_steps: 5, cycle_steps: 100, cycle_mult: 0.7, total_steps: 190}\n"
+    )
+    (series,) = plot_main([str(config), "--out", str(tmp_path / "s.png")])
+    # Cycles of 100, then 5 + floor(95 * 0.7) = 71: the restarts at 100 and 171 are marked, the end at 190.
+    assert series.marks["restart"][:2] == [100, 171] and series.marks["end"] == [190]
+    assert series.lrs[100] < series.lrs[104] and series.lrs[199] == 0.0
+
+
+@pytest.mark.parametrize("flags", [[], ["--steps-per-epoch", "23"]], ids=["datamodule built", "steps given"])
+def test_plot_draws_lightning_cli_lr_scheduler_configs(tmp_path: Path, flags: list[str]) -> None:
+    from lightning_warmup.plot import plot_main
+
+    (series,) = plot_main(["configs/digits_cli_scheduler.yaml", "--out", str(tmp_path / "c.png"), *flags])
+    assert len(series.lrs) == 230 + 11
+    for t in range(0, 241, 7):
+        assert math.isclose(series.lrs[t], formula(t, 3e-3, 3e-5, 3e-4, 23, 230), rel_tol=1e-12), f"tick {t}"
