@@ -260,7 +260,9 @@ def _yaml_limits(data: dict[str, Any]) -> tuple[int | None, int | None]:
 _OURS = ("lightning_warmup.WarmupCosLR", "lightning_warmup.scheduler.WarmupCosLR")
 
 
-def _cli_scheduler_series(path: Path, data: dict[str, Any], steps_per_epoch: int | None) -> list[Series]:
+def _cli_scheduler_series(
+    path: Path, data: dict[str, Any], steps_per_epoch: int | None, flags: list[str]
+) -> list[Series]:
     """LightningCLI's own route (``optimizer:`` + ``lr_scheduler: WarmupCosLR``), stepped per optimizer step."""
     spec, optimizer = data["lr_scheduler"], data.get("optimizer") or {}
     class_path = spec.get("class_path") if isinstance(spec, dict) else spec
@@ -276,7 +278,8 @@ def _cli_scheduler_series(path: Path, data: dict[str, Any], steps_per_epoch: int
         from lightning_warmup.lightning_cli import make_cli
 
         cli = make_cli(
-            ["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"], run=False
+            ["--config", str(path), *flags, "--trainer.logger=false", "--trainer.enable_checkpointing=false"],
+            run=False,
         )
         steps_per_epoch = _measured_steps_per_epoch(cli)
     run = _run("step", steps_per_epoch, *_yaml_limits(data))
@@ -328,9 +331,54 @@ def _hydra_series(path: Path, targets: dict[str, dict[str, Any]]) -> list[Series
     return series
 
 
-def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
-    """The curves a config will follow: one per param group, or one per listed scheduler."""
+_OVERRIDABLE = ("trainer.", "model.", "data.", "optimizer.", "lr_scheduler.")
+
+
+def _overrides(rest: list[str]) -> list[tuple[str, str]]:
+    """``fit``'s own overrides (``--trainer.max_epochs 5``, ``--model.init_args.lr=0.01``) as (key, value)."""
+    pairs: list[tuple[str, str]] = []
+    items = iter(rest)
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not key.startswith("--") or not key[2:].startswith(_OVERRIDABLE):
+            raise UsageError(f"unrecognized argument {item!r}: plot takes fit's --trainer.*, --model.*, --data.* flags")
+        if not sep:
+            value = next(items, "")
+            if not value:
+                raise UsageError(f"{key} needs a value, e.g. {key}=5")
+        pairs.append((key[2:], value))
+    return pairs
+
+
+def _apply(data: dict[str, Any], overrides: list[tuple[str, str]]) -> None:
+    """Each override into the config read from YAML, as LightningCLI applies it (``model.lr``: init_args)."""
+    import yaml
+
+    for key, value in overrides:
+        parts = key.split(".")
+        if parts[0] in ("model", "data", "optimizer", "lr_scheduler") and parts[1] not in ("class_path", "init_args"):
+            parts = [parts[0], "init_args", *parts[1:]]
+        node = data
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[parts[-1]] = yaml.safe_load(value)
+
+
+def series_from_config(
+    path: Path, steps_per_epoch: int | None, overrides: Sequence[tuple[str, str]] = ()
+) -> list[Series]:
+    """The curves a config will follow: one per param group, or one per listed scheduler.
+
+    ``overrides`` are ``fit``'s own flags (``("trainer.max_epochs", "5")``), applied as ``fit`` would.
+    """
     data = _load_yaml(path)
+    flags = [f"--{key}={value}" for key, value in overrides]
+    if overrides and ("plot" in data or "model" not in data):
+        raise UsageError(f"--trainer.* / --model.* flags apply to fit configs; {str(path)!r} is not one")
+    _apply(data, list(overrides))
     if "plot" in data:
         spec = data["plot"] or {}
         if not isinstance(spec, dict):
@@ -359,7 +407,7 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
             "scheduler's '_target_:' (a Hydra config)"
         )
     if data.get("lr_scheduler"):
-        return _cli_scheduler_series(path, data, steps_per_epoch)
+        return _cli_scheduler_series(path, data, steps_per_epoch, flags)
     if steps_per_epoch is not None:
         series = _settings_series(path, data, steps_per_epoch)
         if series is not None:
@@ -368,7 +416,9 @@ def series_from_config(path: Path, steps_per_epoch: int | None) -> list[Series]:
     from lightning_warmup.lightning_cli import make_cli
     from lightning_warmup.mixin import WarmupCosLRMixin
 
-    cli = make_cli(["--config", str(path), "--trainer.logger=false", "--trainer.enable_checkpointing=false"], run=False)
+    cli = make_cli(
+        ["--config", str(path), *flags, "--trainer.logger=false", "--trainer.enable_checkpointing=false"], run=False
+    )
     model = cli.model
     if not isinstance(model, WarmupCosLRMixin):
         raise UsageError(f"{type(model).__name__} in {str(path)!r} is not a WarmupCosLRMixin: nothing to plot")
@@ -508,9 +558,10 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         help="draw the LR each run under this TensorBoard directory logged, over its plan (instead of CONFIGs)",
     )
     try:
-        args = parser.parse_args(list(argv))
+        args, rest = parser.parse_known_args(list(argv))
     except argparse.ArgumentError as error:
         raise UsageError(str(error)) from None
+    overrides = _overrides(rest)
     if args.logdir is not None:
         if args.configs or args.compare:
             raise UsageError("--logdir draws logged runs: give it without CONFIG or --compare")
@@ -523,7 +574,7 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         raise UsageError(f"--steps-per-epoch must be >= 1, got {args.steps_per_epoch}")
     series: list[Series] = []
     for path in args.configs:
-        for item in series_from_config(path, args.steps_per_epoch):
+        for item in series_from_config(path, args.steps_per_epoch, overrides):
             item.panel = path.name
             series.append(item)
     ticks = max((len(item.lrs) for item in series), default=100)

@@ -382,3 +382,16 @@ def test_plot_draws_lightning_cli_lr_scheduler_configs(tmp_path: Path, flags: li
     assert len(series.lrs) == 230 + 11
     for t in range(0, 241, 7):
         assert math.isclose(series.lrs[t], formula(t, 3e-3, 3e-5, 3e-4, 23, 230), rel_tol=1e-12), f"tick {t}"
+
+
+@pytest.mark.parametrize("flags", [[], ["--steps-per-epoch", "23"]], ids=["model built", "from the settings"])
+def test_plot_takes_fits_own_overrides(tmp_path: Path, flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from lightning_warmup.plot import plot_main
+
+    out = str(tmp_path / "o.png")
+    series = plot_main(["configs/digits_step.yaml", *flags, "--trainer.max_epochs", "5", "--model.init_args.lr=0.01",
+                        "--out", out])  # fmt: skip
+    for t in (0, 23, 60, 114, 115):
+        assert math.isclose(series[0].lrs[t], formula(t, 1e-2, 1e-4, 1e-3, 23, 115), rel_tol=1e-12), f"tick {t}"
+    assert main(["plot", "configs/seed004_torch_schedulers.yaml", "--trainer.max_epochs=5", "--out", out]) == 2
+    assert "flags apply to fit configs" in capsys.readouterr().err
