@@ -44,7 +44,8 @@ __all__ = ["Series", "draw", "figure", "plot_main", "series_from_config"]
 
 @dataclass
 class Series:
-    """One curve to draw: its LR at ticks 0, 1, ..., and where its phases change."""
+    """One curve to draw: its LR at ticks 0, 1, ... (or at ``ticks``, sampled, for a very long schedule),
+    and where its phases change."""
 
     label: str
     unit: str
@@ -52,10 +53,29 @@ class Series:
     marks: dict[str, list[int]] = field(default_factory=dict)
     points: list[tuple[str, int]] = field(default_factory=list)
     panel: str = ""
+    ticks: np.ndarray | None = None
+
+    @property
+    def length(self) -> int:
+        """Ticks the series spans."""
+        return len(self.lrs) if self.ticks is None else int(self.ticks[-1]) + 1
+
+    def x(self) -> np.ndarray:
+        """The ticks of ``lrs``."""
+        return np.arange(len(self.lrs)) if self.ticks is None else self.ticks
+
+    def at(self, t: int) -> float:
+        """The LR at tick ``t`` (a tick the series holds)."""
+        if self.ticks is None:
+            return float(self.lrs[t])
+        return float(self.lrs[int(np.searchsorted(self.ticks, t))])
+
+
+#: Longer schedules are drawn from this many sampled ticks (phase changes and key points included).
+MAX_DRAWN_TICKS = 2_000_000
 
 
 def _curve_series(label: str, unit: str, timeline: Timeline, levels: Levels, ticks: int) -> Series:
-    lrs = lr_curve(timeline, levels, np.arange(ticks))
     shape = timeline.shape
     first = timeline.cycle_at(0)
     warmup, hold, anneal = first.warmup, first.hold, first.anneal
@@ -84,7 +104,13 @@ def _curve_series(label: str, unit: str, timeline: Timeline, levels: Levels, tic
     points.append(("last tick", last))
     if end is not None:
         points.append(("end (floor)", end))
-    return Series(label, unit, lrs, marks, [(name, t) for name, t in points if t < ticks])
+    points = [(name, t) for name, t in points if t < ticks]
+    if ticks <= MAX_DRAWN_TICKS:
+        return Series(label, unit, lr_curve(timeline, levels, np.arange(ticks)), marks, points)
+    kept = [t for ts in marks.values() for t in ts] + [t for _, t in points]
+    around = np.array([u for t in kept for u in (t - 1, t, t + 1) if 0 <= u < ticks], dtype=np.int64)
+    sampled = np.unique(np.concatenate([np.linspace(0, ticks - 1, MAX_DRAWN_TICKS).astype(np.int64), around]))
+    return Series(label, unit, lr_curve(timeline, levels, sampled), marks, points, ticks=sampled)
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -439,7 +465,7 @@ def series_from_config(
 
 def _table(series: Series) -> str:
     rows = [f"{series.label} (x axis: {series.unit}s)", f"  {'point':<20} {'tick':>10} {'lr':>12}"]
-    rows += [f"  {name:<20} {t:>10} {series.lrs[t]:>12.4e}" for name, t in series.points]
+    rows += [f"  {name:<20} {t:>10} {series.at(t):>12.4e}" for name, t in series.points]
     return "\n".join(rows)
 
 
@@ -470,7 +496,7 @@ def figure(series: Sequence[Series], log_scale: bool = False) -> Any:
         for index, item in enumerate(members):
             same = any(np.array_equal(item.lrs, other.lrs) for other in members[:index])
             axes.plot(
-                np.arange(len(item.lrs)),
+                item.x(),
                 item.lrs,
                 label=item.label + (" (same curve as above)" if same else ""),
                 linewidth=1.4 if not same else 2.2,
@@ -511,13 +537,15 @@ def draw(series: Sequence[Series], out: Path, log_scale: bool = False) -> None:
 
 
 def write_csv(series: Sequence[Series], path: Path) -> None:
-    """One row per tick, one column per series (empty past a shorter series' end)."""
-    n = max(len(item.lrs) for item in series)
+    """One row per tick, one column per series (empty past a shorter series' end, or at a tick a sampled
+    series does not hold)."""
+    rows = np.unique(np.concatenate([item.x() for item in series]))
+    columns = [dict(zip(item.x().tolist(), item.lrs.tolist())) for item in series]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as f:
         f.write(",".join(["tick", *(item.label.replace(",", ";") for item in series)]) + "\n")
-        for t in range(n):
-            f.write(",".join([str(t), *(repr(float(item.lrs[t])) if t < len(item.lrs) else "" for item in series)]))
+        for t in rows.tolist():
+            f.write(",".join([str(t), *(repr(column[t]) if t in column else "" for column in columns)]))
             f.write("\n")
 
 
@@ -577,7 +605,10 @@ def plot_main(argv: Sequence[str]) -> list[Series]:
         for item in series_from_config(path, args.steps_per_epoch, overrides):
             item.panel = path.name
             series.append(item)
-    ticks = max((len(item.lrs) for item in series), default=100)
+    ticks = max((item.length for item in series), default=100)
+    if ticks > MAX_DRAWN_TICKS and args.compare:
+        print(f"--compare schedulers are stepped for their first {MAX_DRAWN_TICKS:,} ticks")
+        ticks = MAX_DRAWN_TICKS
     lr = args.lr if args.lr is not None else (float(series[0].lrs.max()) if series else 0.1)
     unit = series[0].unit if series else "tick"
     for spec in args.compare:

@@ -395,3 +395,18 @@ def test_plot_takes_fits_own_overrides(tmp_path: Path, flags: list[str], capsys:
         assert math.isclose(series[0].lrs[t], formula(t, 1e-2, 1e-4, 1e-3, 23, 115), rel_tol=1e-12), f"tick {t}"
     assert main(["plot", "configs/seed004_torch_schedulers.yaml", "--trainer.max_epochs=5", "--out", out]) == 2
     assert "flags apply to fit configs" in capsys.readouterr().err
+
+
+def test_a_billion_tick_schedule_is_drawn_from_sampled_ticks(tmp_path: Path) -> None:
+    from lightning_warmup.plot import MAX_DRAWN_TICKS, plot_main
+
+    config = tmp_path / "huge.yaml"
+    config.write_text(
+        "plot:\n  ticks: 1000000000\n  schedulers:\n    - class_path: lightning_warmup.WarmupCosLR\n"
+        "      init_args: {warmup_steps: 1000, total_steps: 1000000000}\n"
+    )
+    (series,) = plot_main([str(config), "--out", str(tmp_path / "h.png")])
+    assert series.length == 10**9 and series.ticks is not None and len(series.ticks) < MAX_DRAWN_TICKS + 100
+    for t in (0, 999, 1000, 1001, 500_000_500, 10**9 - 1):  # the key points and their neighbours are kept
+        assert math.isclose(series.at(t), formula(t, 0.1, 0.0, 0.01, 1000, 10**9), rel_tol=1e-9, abs_tol=1e-18)
+    assert (tmp_path / "h.png").stat().st_size > 10_000
