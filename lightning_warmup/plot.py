@@ -229,6 +229,9 @@ def _class_source(class_path: str) -> tuple[dict[str, Any], list[str]] | None:
     if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
         return None
     tree = ast.parse(Path(spec.origin).read_text())
+    for node in tree.body:  # a re-export (from x.y import Model): read the class where it is defined
+        if isinstance(node, ast.ImportFrom) and node.module and any(a.name == name for a in node.names):
+            return _class_source(f"{node.module}.{name}") if node.level == 0 else None
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == name:
             methods = {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}

@@ -53,3 +53,14 @@ def test_the_wheel_installs_without_extras_and_says_which_extra_a_command_needs(
         cwd=tmp_path,
     ).stdout.split()
     assert used == ["0.055", "0.1.0"], used
+    # With the extras, the digits recipe and a config naming it train from the installed package alone.
+    run(python, "-m", "pip", "install", "--quiet", f"{wheel}[cli,examples]", cwd=tmp_path)
+    (tmp_path / "digits.yaml").write_text(
+        "model:\n  class_path: lightning_warmup.recipes.digits.DigitsClassifier\n"
+        "  init_args: {lr: 3.0e-3, warmup_epochs: 1, min_lr_ratio: 0.01}\n"
+        "data:\n  class_path: lightning_warmup.recipes.digits.DigitsDataModule\n"
+        "trainer:\n  max_epochs: 2\n  logger: false\n  enable_checkpointing: false\n"
+    )
+    done = run(script, "fit", "--config", "digits.yaml", cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "WarmupCosLR plan (lr-AdamW, interval='step')" in done.stdout + done.stderr
