@@ -108,13 +108,10 @@ def make_cli(args: Sequence[str] | None = None, run: bool = True) -> Any:
 
 
 def _build(cli_class: Any, args: Sequence[str] | None, run: bool) -> Any:
-    import lightning as L
 
     return cli_class(
-        L.LightningModule,
-        L.LightningDataModule,
-        subclass_mode_model=True,
-        subclass_mode_data=True,
+        None,  # any LightningModule, by class_path
+        None,  # any LightningDataModule, or none for a module with its own dataloaders
         args=None if args is None else list(args),
         run=run,
         parser_kwargs={"exit_on_error": False},

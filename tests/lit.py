@@ -86,3 +86,23 @@ def trainer(tmp_path: Any, **kwargs: Any) -> L.Trainer:
     )
     defaults.update(kwargs)
     return L.Trainer(**defaults)
+
+
+class CallableOptimizer(TinyModel):
+    """The tiny model with its optimizer typed as LightningCLI's ``OptimizerCallable`` (a class path + init_args
+    in the config becomes a callable taking the parameters)."""
+
+    def __init__(self, optimizer: Any = torch.optim.AdamW, lr: float = 1e-2, warmup_epochs: float = 1.0) -> None:
+        super().__init__(lr=lr, optimizer=optimizer, warmup_epochs=warmup_epochs)
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(dataset(64), batch_size=8)
+
+
+def _annotate_optimizer_callable() -> None:
+    from lightning.pytorch.cli import OptimizerCallable
+
+    CallableOptimizer.__init__.__annotations__["optimizer"] = OptimizerCallable
+
+
+_annotate_optimizer_callable()

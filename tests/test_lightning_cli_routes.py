@@ -76,3 +76,25 @@ def test_lr_scheduler_without_optimizer_is_one_line(tmp_path: Path, capsys: pyte
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("lightning-warmup: error: lr_scheduler is given without optimizer"), err
+
+
+def test_a_model_taking_lightning_clis_optimizer_callable(tmp_path: Path) -> None:
+    import torch
+
+    cli = make_cli(
+        [
+            "fit",
+            "--model=tests.lit.CallableOptimizer",
+            "--model.optimizer=torch.optim.SGD",
+            "--model.optimizer.momentum=0.9",
+            f"--trainer.default_root_dir={tmp_path}",
+            "--trainer.max_epochs=2",
+            "--trainer.logger=false",
+            "--trainer.enable_progress_bar=false",
+        ]
+    )
+    optimizer = cli.trainer.optimizers[0]
+    assert type(optimizer) is torch.optim.SGD and optimizer.param_groups[0]["momentum"] == 0.9
+    (config,) = cli.trainer.lr_scheduler_configs
+    assert (config.scheduler.plan.shape.warmup_steps, config.scheduler.plan.shape.total_steps) == (8, 16)
+    assert math.isclose(config.scheduler.get_last_lr()[0], 0.0, abs_tol=1e-15), "the cosine reached the floor"
