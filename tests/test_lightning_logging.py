@@ -132,3 +132,21 @@ def test_the_mixin_adds_the_callback_once(tmp_path: Path) -> None:
     given = trainer(tmp_path, max_epochs=1, callbacks=[mine])
     given.fit(TinyModel(lr=1e-2, warmup_steps=2))
     assert [c for c in given.callbacks if isinstance(c, WarmupCosLRCallback)] == [mine]
+
+
+def test_rich_progress_bar_shows_the_lr_readably(tmp_path: Path) -> None:
+    """Rich formats numbers with 3 decimals (an LR of 3e-4 would show as 0.000); the callback gives it text."""
+    import lightning as L
+    from lightning.pytorch.callbacks import RichProgressBar
+
+    class ReadBar(L.Callback):
+        def __init__(self) -> None:
+            self.shown: list[str] = []
+
+        def on_train_batch_end(self, trainer, pl_module, *args) -> None:
+            self.shown.append(trainer.progress_bar_callback.get_metrics(trainer, pl_module)["lr"])
+
+    reader = ReadBar()
+    fitted = trainer(tmp_path, callbacks=[RichProgressBar(), reader], max_epochs=1, enable_progress_bar=True)
+    fitted.fit(TinyModel(lr=3e-4, warmup_steps=5))
+    assert reader.shown[0] == "3.0e-05" and reader.shown[5] == "3.0e-04", reader.shown
