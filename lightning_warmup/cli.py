@@ -99,6 +99,7 @@ def _run(args: list[str], from_command_line: bool) -> int:
         paths = _config_paths(args)
         for path in paths:
             _check_config(path, alone=len(paths) == 1)
+        _check_ckpt_path(args)
 
         make_cli(None if from_command_line else args)
     return 0
@@ -108,6 +109,19 @@ def _config_paths(args: list[str]) -> list[Path]:
     """The files given with ``--config PATH`` or ``--config=PATH``."""
     paths = [Path(b) for a, b in itertools.pairwise(args) if a == "--config"]
     return paths + [Path(a.partition("=")[2]) for a in args if a.startswith("--config=")]
+
+
+def _check_ckpt_path(args: list[str]) -> None:
+    """``--ckpt_path FILE`` that does not exist: one line, before anything is built."""
+    given = [b for a, b in itertools.pairwise(args) if a == "--ckpt_path"]
+    given += [a.partition("=")[2] for a in args if a.startswith("--ckpt_path=")]
+    for path in given:
+        if (
+            path not in ("last", "best", "hpc", "registry", "null", "")
+            and "://" not in path
+            and not Path(path).exists()
+        ):
+            raise UsageError(f"--ckpt_path {path!r} does not exist: give a checkpoint file, or 'last' / 'best'")
 
 
 def _check_config(path: Path, alone: bool) -> None:

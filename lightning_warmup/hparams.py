@@ -215,6 +215,9 @@ def schedule_arguments(**settings: Any) -> dict[str, Any]:
             schedule_arguments(**schedule)
             self.save_hyperparameters()
 
+    LightningCLI checks each value's type against the signature when it reads the config;
+    bounds and settings that exclude each other are checked at fit start, before training.
+
     Raises:
         SettingTypeError: a name that is not a schedule setting.
 

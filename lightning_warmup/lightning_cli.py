@@ -16,6 +16,7 @@ import contextlib
 import logging
 import warnings
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 __all__ = ["WarmupCosLRCLIMixin", "configure_optimizers", "make_cli", "without_lightning_noise"]
@@ -98,16 +99,30 @@ class WarmupCosLRCLIMixin:
 
 def make_cli(args: Sequence[str] | None = None, run: bool = True) -> Any:
     """Build (and by default run) the ``LightningCLI`` for ``args`` (``None``: the command line)."""
-    from lightning.pytorch.cli import LightningCLI
+    from lightning.pytorch.cli import LightningCLI, SaveConfigCallback
+
+    from lightning_warmup.errors import UsageError
+
+    class NoOverwrite(SaveConfigCallback):
+        """LightningCLI's config saving, refusing an existing file in one line (the user's own config.yaml)."""
+
+        def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+            path = Path(trainer.log_dir or trainer.default_root_dir) / self.config_filename
+            if self.save_to_log_dir and not self.overwrite and path.is_file():
+                raise UsageError(
+                    f"{str(path)!r} exists, and fit saves its resolved config there: it is left as it is. Move it, "
+                    "or give the trainer a logger or another default_root_dir"
+                )
+            super().setup(trainer, pl_module, stage)
 
     class WarmupCLI(WarmupCosLRCLIMixin, LightningCLI):
         pass
 
     with without_lightning_noise():
-        return _build(WarmupCLI, args, run)
+        return _build(WarmupCLI, args, run, NoOverwrite)
 
 
-def _build(cli_class: Any, args: Sequence[str] | None, run: bool) -> Any:
+def _build(cli_class: Any, args: Sequence[str] | None, run: bool, save_config: Any) -> Any:
 
     return cli_class(
         None,  # any LightningModule, by class_path
@@ -115,6 +130,7 @@ def _build(cli_class: Any, args: Sequence[str] | None, run: bool) -> Any:
         args=None if args is None else list(args),
         run=run,
         parser_kwargs={"exit_on_error": False},
+        save_config_callback=save_config,
     )
 
 

@@ -410,3 +410,24 @@ def test_a_billion_tick_schedule_is_drawn_from_sampled_ticks(tmp_path: Path) -> 
     for t in (0, 999, 1000, 1001, 500_000_500, 10**9 - 1):  # the key points and their neighbours are kept
         assert math.isclose(series.at(t), formula(t, 0.1, 0.0, 0.01, 1000, 10**9), rel_tol=1e-9, abs_tol=1e-18)
     assert (tmp_path / "h.png").stat().st_size > 10_000
+
+
+def test_fit_leaves_a_users_config_yaml_alone_and_says_so_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = tmp_path / "config.yaml"
+    mine.write_text("# my own notes, not a Lightning config\n")
+    args = ["fit", "--config", "configs/digits_step.yaml", "--trainer.logger=false", "--trainer.max_epochs=1"]
+    code = main([*args, f"--trainer.default_root_dir={tmp_path}", "--trainer.limit_train_batches=2"])
+    assert code == 2 and mine.read_text() == "# my own notes, not a Lightning config\n"
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("lightning-warmup: error: ") and "exists, and fit saves its resolved config" in err[-1]
+
+
+def test_a_missing_ckpt_path_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["fit", "--config", "configs/digits_step.yaml", "--ckpt_path", str(tmp_path / "nope.ckpt")])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"lightning-warmup: error: --ckpt_path '{tmp_path / 'nope.ckpt'}' does not exist: give a checkpoint file, "
+        "or 'last' / 'best'"
+    )
