@@ -73,6 +73,11 @@ class WarmupCosLRCLIMixin:
 
     configure_optimizers = staticmethod(configure_optimizers)
 
+    def before_instantiate_classes(self) -> None:
+        """A ``WarmupCosLRMixin`` model's schedule settings, checked as soon as the config is read."""
+        super().before_instantiate_classes()  # type: ignore[misc]
+        _check_schedule_settings(self)
+
     def instantiate_classes(self) -> None:
         from lightning_warmup.mixin import WarmupCosLRMixin
         from lightning_warmup.scheduler import sized_by_the_trainer
@@ -171,3 +176,33 @@ def _compose_optimizer(cli: Any) -> None:
     model.hparams["optimizer"] = spec
     ignored = " (its lr is the schedule's peak, model lr)" if "lr" in spec["init_args"] else ""
     rank_zero_info(f"WarmupCosLRMixin: {name}'s schedule runs on the optimizer given, {spec['class_path']}{ignored}.")
+
+
+def _check_schedule_settings(cli: Any) -> None:
+    """Bounds, conflicts and lengths against the trainer's limits, before any class is built."""
+    import importlib
+
+    from lightning_warmup.hparams import check_known, schedule_from_hparams
+    from lightning_warmup.mixin import WarmupCosLRMixin
+    from lightning_warmup.plan import check_before_training
+
+    model = _config_value(cli, "model")
+    class_path = getattr(model, "class_path", None)
+    if not isinstance(class_path, str):
+        return
+    module, _, name = class_path.rpartition(".")
+    cls = getattr(importlib.import_module(module), name, None)
+    if not (isinstance(cls, type) and issubclass(cls, WarmupCosLRMixin)):
+        return
+    init_args = model.get("init_args")
+    hparams = init_args.as_dict() if init_args is not None else {}
+    check_known(hparams, owner=name)
+    settings, _ = schedule_from_hparams(hparams)
+    trainer = _config_value(cli, "trainer")
+    max_epochs = trainer.get("max_epochs") if trainer is not None else None
+    max_steps = trainer.get("max_steps") if trainer is not None else None
+    smoke = trainer is not None and trainer.get("fast_dev_run")
+    if isinstance(max_epochs, int) and max_epochs != -1 and max_steps in (None, -1) and not smoke:
+        check_before_training(settings, max_epochs)
+    else:
+        check_before_training(settings, None)

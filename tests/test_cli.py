@@ -417,7 +417,7 @@ def test_fit_leaves_a_users_config_yaml_alone_and_says_so_in_one_line(
 ) -> None:
     mine = tmp_path / "config.yaml"
     mine.write_text("# my own notes, not a Lightning config\n")
-    args = ["fit", "--config", "configs/digits_step.yaml", "--trainer.logger=false", "--trainer.max_epochs=1"]
+    args = ["fit", "--config", "configs/digits_step.yaml", "--trainer.logger=false", "--trainer.max_epochs=2"]
     code = main([*args, f"--trainer.default_root_dir={tmp_path}", "--trainer.limit_train_batches=2"])
     assert code == 2 and mine.read_text() == "# my own notes, not a Lightning config\n"
     err = capsys.readouterr().err.strip().splitlines()
@@ -431,3 +431,23 @@ def test_a_missing_ckpt_path_is_one_line(tmp_path: Path, capsys: pytest.CaptureF
         f"lightning-warmup: error: --ckpt_path '{tmp_path / 'nope.ckpt'}' does not exist: give a checkpoint file, "
         "or 'last' / 'best'"
     )
+
+
+def test_schedule_settings_are_checked_when_the_config_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before LightningCLI builds the model, the data or the trainer: one line, in the config's own words."""
+    import lightning_warmup.recipes.digits as digits
+
+    built: list[str] = []
+    monkeypatch.setattr(digits.DigitsDataModule, "setup", lambda self, stage=None: built.append("data"))
+    for flag, said in (
+        ("--model.init_args.warmup_steps=5", "give at most one of warmup_steps, warmup_epochs, warmup_ratio"),
+        ("--model.init_args.warmup_epochs=40", "got warmup_epochs=40.0 with max_epochs=30"),
+    ):
+        assert (
+            main(["fit", "--config", "configs/digits_step.yaml", flag, f"--trainer.default_root_dir={tmp_path}"]) == 2
+        )
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith("lightning-warmup: error: ") and said in err[-1], err
+    assert built == [], "nothing was set up"
