@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from lightning_warmup.errors import SettingError, SettingTypeError, UsageError
+from lightning_warmup.errors import SettingError, SettingTypeError, UsageError, check_ckpt_path
 
 USAGE = """usage: lightning-warmup {fit,validate,test,predict} --config CONFIG.yaml [--trainer.FLAG VALUE ...]
        lightning-warmup plot CONFIG.yaml [CONFIG.yaml ...] [--steps-per-epoch N] [--out PNG] [--csv CSV]
@@ -114,14 +114,8 @@ def _config_paths(args: list[str]) -> list[Path]:
 def _check_ckpt_path(args: list[str]) -> None:
     """``--ckpt_path FILE`` that does not exist: one line, before anything is built."""
     given = [b for a, b in itertools.pairwise(args) if a == "--ckpt_path"]
-    given += [a.partition("=")[2] for a in args if a.startswith("--ckpt_path=")]
-    for path in given:
-        if (
-            path not in ("last", "best", "hpc", "registry", "null", "")
-            and "://" not in path
-            and not Path(path).exists()
-        ):
-            raise UsageError(f"--ckpt_path {path!r} does not exist: give a checkpoint file, or 'last' / 'best'")
+    for path in given + [a.partition("=")[2] for a in args if a.startswith("--ckpt_path=")]:
+        check_ckpt_path(path, "--ckpt_path")
 
 
 def _check_config(path: Path, alone: bool) -> None:
@@ -139,6 +133,8 @@ def _check_config(path: Path, alone: bool) -> None:
     example = "e.g. configs/digits_step.yaml"
     if not data:
         raise UsageError(f"--config {str(path)!r} is empty: a fit config needs at least model: ({example})")
+    if isinstance(data, dict):
+        check_ckpt_path(data.get("ckpt_path"), f"ckpt_path in {str(path)!r}")
     model = data.get("model") if isinstance(data, dict) else None
     if alone and isinstance(model, dict) and "class_path" not in model:  # several configs merge: not a mistake
         raise UsageError(

@@ -9,7 +9,9 @@ with exit code 2, while any other exception keeps its traceback.
 
 from __future__ import annotations
 
-__all__ = ["SettingError", "SettingTypeError", "UsageError"]
+from pathlib import Path
+
+__all__ = ["SettingError", "SettingTypeError", "UsageError", "check_ckpt_path"]
 
 
 class UsageError(Exception):
@@ -22,3 +24,15 @@ class SettingError(ValueError):
 
 class SettingTypeError(TypeError):
     """A schedule setting of the wrong type."""
+
+
+def check_ckpt_path(value: object, given_as: str) -> None:
+    """A checkpoint path that names no file (Lightning's 'last', 'best', 'hpc', 'registry' and URLs aside).
+
+    Raises:
+        UsageError: ``value`` is a path that does not exist; ``given_as`` says where the user wrote it.
+    """
+    if not isinstance(value, str) or value in ("last", "best", "hpc", "registry", "null", "") or "://" in value:
+        return
+    if not Path(value).exists():
+        raise UsageError(f"{given_as} {value!r} does not exist: give a checkpoint file, or 'last' / 'best'")

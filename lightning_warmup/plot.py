@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from lightning_warmup.config import ScheduleConfig
-from lightning_warmup.errors import UsageError
+from lightning_warmup.errors import UsageError, check_ckpt_path
 from lightning_warmup.plan import Run, check_before_training, resolve
 from lightning_warmup.preview import lr_curve
 from lightning_warmup.schedule import Levels, Timeline
@@ -396,6 +396,19 @@ def _apply(data: dict[str, Any], overrides: list[tuple[str, str]]) -> None:
         node[parts[-1]] = yaml.safe_load(value)
 
 
+def _without_ckpt_path(path: Path) -> Path:
+    """A copy of the config without fit's ``ckpt_path`` (LightningCLI reads it only under ``fit``)."""
+    import tempfile
+
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    data.pop("ckpt_path", None)
+    copy = Path(tempfile.mkdtemp()) / path.name
+    copy.write_text(yaml.safe_dump(data))
+    return copy
+
+
 def series_from_config(
     path: Path, steps_per_epoch: int | None, overrides: Sequence[tuple[str, str]] = ()
 ) -> list[Series]:
@@ -445,6 +458,9 @@ def series_from_config(
     from lightning_warmup.lightning_cli import make_cli
     from lightning_warmup.mixin import WarmupCosLRMixin
 
+    if "ckpt_path" in data:  # fit's resume point: the plot shows the plan the settings give, from tick 0
+        check_ckpt_path(data["ckpt_path"], f"ckpt_path in {str(path)!r}")
+        path = _without_ckpt_path(path)
     cli = make_cli(
         ["--config", str(path), *flags, "--trainer.logger=false", "--trainer.enable_checkpointing=false"], run=False
     )

@@ -451,3 +451,18 @@ def test_schedule_settings_are_checked_when_the_config_is_read(
         err = capsys.readouterr().err.strip().splitlines()
         assert err[-1].startswith("lightning-warmup: error: ") and said in err[-1], err
     assert built == [], "nothing was set up"
+
+
+def test_a_fit_config_with_ckpt_path_plots_and_a_missing_one_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "configs" / "digits_step.yaml").read_text()
+    (tmp_path / "saved.ckpt").write_bytes(b"")
+    config = tmp_path / "resumed.yaml"
+    config.write_text(text + f"ckpt_path: {tmp_path / 'saved.ckpt'}\n")
+    assert main(["plot", str(config), "--out", str(tmp_path / "r.png")]) == 0
+    config.write_text(text + f"ckpt_path: {tmp_path / 'missing.ckpt'}\n")
+    for command in (["plot", str(config), "--out", str(tmp_path / "r.png")], ["fit", "--config", str(config)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith(f"lightning-warmup: error: ckpt_path in '{config}'") and "does not exist" in err[-1]
