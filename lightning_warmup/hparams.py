@@ -19,6 +19,7 @@ from lightning_warmup.errors import SettingError, SettingTypeError
 from lightning_warmup.schema import SCHEMA
 
 __all__ = [
+    "HYDRA_KEYS",
     "KNOWN_KEYS",
     "LOOKALIKES",
     "SCHEDULE_KEYS",
@@ -42,6 +43,8 @@ OPTIMIZER_KEYS = (
     "exclude_bias_and_norm",
 )
 KNOWN_KEYS: tuple[str, ...] = SCHEDULE_KEYS + OPTIMIZER_KEYS
+#: Keys Hydra reads from a ``_target_`` mapping itself; the rest are the target's arguments.
+HYDRA_KEYS = ("_target_", "_partial_", "_recursive_", "_convert_", "_args_")
 #: Names other schedulers use for our settings: an hparam with one of them would be ignored.
 LOOKALIKES: dict[str, str] = {
     "warmup": "warmup_steps or warmup_epochs",

@@ -17,7 +17,7 @@ from torch.optim import Optimizer
 from lightning_warmup.callback import WarmupCosLRCallback
 from lightning_warmup.config import ScheduleConfig
 from lightning_warmup.errors import SettingError, SettingTypeError
-from lightning_warmup.hparams import KNOWN_KEYS, check_known, peak_lr, schedule_from_hparams
+from lightning_warmup.hparams import HYDRA_KEYS, KNOWN_KEYS, check_known, peak_lr, schedule_from_hparams
 from lightning_warmup.plan import check_before_training
 from lightning_warmup.scheduler import WarmupCosLR
 from lightning_warmup.sizing import apply_plans, check_settings
@@ -66,9 +66,6 @@ def resolve_optimizer_class(name: str) -> type[Optimizer]:
     return found
 
 
-_HYDRA_KEYS = ("_target_", "_partial_", "_recursive_", "_convert_", "_args_")
-
-
 def optimizer_factory(spec: Any) -> tuple[Callable[..., Optimizer], dict[str, Any], type | None]:
     """What the ``optimizer`` hparam names: a callable taking the param groups, the arguments it already fixes,
     and the optimizer class where it is known.
@@ -95,7 +92,7 @@ def optimizer_factory(spec: Any) -> tuple[Callable[..., Optimizer], dict[str, An
             return cls, dict(spec.get("init_args") or {}), cls
         if "_target_" in spec:
             cls = resolve_optimizer_class(str(spec["_target_"]))
-            return cls, {k: v for k, v in spec.items() if k not in _HYDRA_KEYS}, cls
+            return cls, {k: v for k, v in spec.items() if k not in HYDRA_KEYS}, cls
         raise SettingTypeError(
             f"optimizer given as a mapping needs class_path (LightningCLI) or _target_ (Hydra), got optimizer={spec!r}."
         )

@@ -35,6 +35,7 @@ import numpy as np
 
 from lightning_warmup.config import ScheduleConfig
 from lightning_warmup.errors import UsageError, check_ckpt_path
+from lightning_warmup.hparams import HYDRA_KEYS
 from lightning_warmup.plan import Run, check_before_training, resolve
 from lightning_warmup.preview import lr_curve
 from lightning_warmup.schedule import Levels, Timeline
@@ -333,9 +334,6 @@ def _plan_series(
     ]
 
 
-_HYDRA_KEYS = ("_target_", "_partial_", "_recursive_", "_convert_", "_args_")
-
-
 def _hydra_series(path: Path, targets: dict[str, dict[str, Any]]) -> list[Series]:
     """A Hydra config's schedulers (``key: {_target_: lightning_warmup.WarmupCosLR, ...}``), read as Hydra reads
     them (OmegaConf: ``1e-3`` is a float), drawn over their own length."""
@@ -349,7 +347,7 @@ def _hydra_series(path: Path, targets: dict[str, dict[str, Any]]) -> list[Series
         pass  # plain YAML: a number written 1e-3 stays a string, and the setting says so
     series: list[Series] = []
     for key, spec in targets.items():
-        init_args = {k: v for k, v in spec.items() if k not in _HYDRA_KEYS and k != "optimizer"}
+        init_args = {k: v for k, v in spec.items() if k not in HYDRA_KEYS and k != "optimizer"}
         peak = init_args.get("lr", init_args.get("learning_rate"))
         lr = float(peak) if isinstance(peak, (int, float)) else 0.1
         total = init_args.get("total_steps")
