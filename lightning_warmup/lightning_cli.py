@@ -198,11 +198,6 @@ def _check_schedule_settings(cli: Any) -> None:
     hparams = init_args.as_dict() if init_args is not None else {}
     check_known(hparams, owner=name)
     settings, _ = schedule_from_hparams(hparams)
-    trainer = _config_value(cli, "trainer")
-    max_epochs = trainer.get("max_epochs") if trainer is not None else None
-    max_steps = trainer.get("max_steps") if trainer is not None else None
-    smoke = trainer is not None and trainer.get("fast_dev_run")
-    if isinstance(max_epochs, int) and max_epochs != -1 and max_steps in (None, -1) and not smoke:
-        check_before_training(settings, max_epochs)
-    else:
-        check_before_training(settings, None)
+    trainer = _config_value(cli, "trainer") or {}
+    limits = trainer.get("max_epochs"), trainer.get("max_steps")
+    check_before_training(settings, *limits, smoke=bool(trainer.get("fast_dev_run")))

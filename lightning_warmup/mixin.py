@@ -211,13 +211,9 @@ class WarmupCosLRMixin:
         """
         config, interval = schedule_from_hparams(self.schedule_hparams())
         trainer = getattr(self, "_trainer", None)
-        if (
-            trainer is not None
-            and not getattr(trainer, "fast_dev_run", False)
-            and trainer.max_steps == -1
-            and trainer.max_epochs not in (None, -1)
-        ):
-            check_before_training(config, trainer.max_epochs)
+        if trainer is not None:
+            smoke = bool(getattr(trainer, "fast_dev_run", False))
+            check_before_training(config, trainer.max_epochs, trainer.max_steps, smoke)
         return config, interval
 
     def configure_optimizers(self) -> dict[str, Any]:

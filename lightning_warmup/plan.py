@@ -157,10 +157,14 @@ def _phase_names(kind: str) -> tuple[str, str, str]:
     return (f"{kind}_steps", f"{kind}_epochs", f"{kind}_ratio")
 
 
-def check_before_training(settings: ScheduleConfig, max_epochs: int | None) -> None:
+def check_before_training(
+    settings: ScheduleConfig, max_epochs: int | None, max_steps: int | None = None, smoke: bool = False
+) -> None:
     """Refuse, in the user's own words, a warmup and hold that cannot fit the run, without measuring it.
 
-    Only epochs against epochs can be compared before the dataloader is loaded.
+    Only epochs against epochs can be compared before the dataloader is loaded: the run's
+    epochs bound the schedule when ``max_epochs`` is set (not ``None`` or ``-1``), ``max_steps``
+    is not (``None`` or ``-1``), and the run is no smoke run (``fast_dev_run`` clamps instead).
 
     Examples:
         >>> check_before_training(ScheduleConfig(warmup_epochs=5), max_epochs=2)
@@ -169,6 +173,8 @@ def check_before_training(settings: ScheduleConfig, max_epochs: int | None) -> N
         lightning_warmup.errors.SettingError: the warmup must end before the schedule does, got warmup_epochs=5 with
         max_epochs=2 (the schedule spans the run). Lower warmup_epochs, or raise max_epochs.
     """
+    if max_epochs == -1 or max_steps not in (None, -1) or smoke:
+        max_epochs = None
     end = settings.epochs
     source = "epochs"
     if end is None and not settings.has_total() and max_epochs is not None:

@@ -267,7 +267,7 @@ def _settings_series(path: Path, data: dict[str, Any], steps_per_epoch: int) -> 
     check_known(hparams, owner=model["class_path"].rpartition(".")[2])
     config, interval = schedule_from_hparams(hparams)
     run = _run(interval, steps_per_epoch, *_yaml_limits(data))
-    check_before_training(config, run.max_epochs if run.max_steps is None else None)
+    check_before_training(config, run.max_epochs, run.max_steps)
     if own_groups:
         print(
             f"{path.name}: drawn from the settings (lr={peak_lr(hparams):g}) without building the model; "
@@ -313,7 +313,7 @@ def _cli_scheduler_series(
         )
         steps_per_epoch = _measured_steps_per_epoch(cli)
     run = _run("step", steps_per_epoch, *_yaml_limits(data))
-    check_before_training(config, run.max_epochs if run.max_steps is None else None)
+    check_before_training(config, run.max_epochs, run.max_steps)
     return _plan_series(path, config, [float(lr)], ["lr"], run, "step")
 
 
@@ -473,7 +473,7 @@ def series_from_config(
         trainer.max_epochs if trainer.max_epochs not in (None, -1) else None,
         trainer.max_steps if trainer.max_steps != -1 else None,
     )
-    check_before_training(config, run.max_epochs if run.max_steps is None else None)
+    check_before_training(config, run.max_epochs, run.max_steps)
     optimizer = model.build_optimizer(model.build_param_groups())
     lrs = [float(group["lr"]) for group in optimizer.param_groups]
     names = [group.get("name", f"pg{i + 1}") for i, group in enumerate(optimizer.param_groups)]

@@ -33,13 +33,8 @@ def check_settings(trainer: pl.Trainer) -> None:
                 "Use frequency=1; make the schedule longer instead of stepping it less often."
             )
         scheduler: WarmupCosLR = config.scheduler  # type: ignore[assignment]
-        bounded = (
-            trainer.max_epochs not in (None, -1)
-            and trainer.max_steps == -1
-            and not getattr(trainer, "fast_dev_run", False)
-        )
-        max_epochs = trainer.max_epochs if bounded else None
-        check_before_training(scheduler.settings, max_epochs)
+        smoke = bool(getattr(trainer, "fast_dev_run", False))
+        check_before_training(scheduler.settings, trainer.max_epochs, trainer.max_steps, smoke)
 
 
 def apply_plans(
